@@ -1,0 +1,61 @@
+# MesoPlan entry points. `make run` and `make test` are the whole set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_PASSWORD ?= mesoplan-demo
+# Tests spread over the machine's cores; override with `make test WORKERS=0`.
+WORKERS ?= auto
+
+.PHONY: run test lint bench install install-dev browser worker clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml
+	$(BIN)/pip install -q -e ".[dev]"
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright's own download cannot work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: $(STAMP)
+	@mkdir -p var
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo ""
+	@echo "  MesoPlan is starting at http://$(HOST):$(PORT)/"
+	@echo "  Sign in as clinician1, manager1, clinician2, manager2 or networkadmin"
+	@echo "  (password: $(DEMO_PASSWORD)). API docs: http://$(HOST):$(PORT)/api/docs/"
+	@echo ""
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) browser
+	@mkdir -p var
+	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy mesoplan patients protocols sessions reports
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH)
+
+worker: $(STAMP)
+	$(BIN)/celery -A mesoplan worker -B --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,27 @@
+"""API list endpoints: time and query count per request at growing data sizes."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import ClinicianFactory, PracticeFactory
+
+
+def run(timed) -> None:
+    practice = PracticeFactory(name="Bench practice", slug="bench")
+    me = ClinicianFactory(practice=practice)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=me).key}")
+    print(f"{'endpoint':<22}{'rows':>6}{'queries':>9}{'median ms':>11}{'ratio':>7}")
+    base = None
+    for size in (10, 50, 200):
+        ClinicianFactory.create_batch(size - practice.staff.count(), practice=practice)
+        url = "/api/v1/clinicians/?page_size=200"
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        queries = len(ctx)  # read now: the next request clears the query log
+        ms = timed(lambda: client.get(url))
+        base = base or ms
+        print(f"{'GET /clinicians/':<22}{size:>6}{queries:>9}{ms:>11.2f}{ms / base:>7.2f}")

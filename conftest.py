@@ -1,0 +1,134 @@
+"""Suite-wide fixtures and the service markers.
+
+Tests marked `postgres` run when DATABASE_URL points at PostgreSQL, `redis` when
+CELERY_BROKER_URL points at Redis; otherwise they are skipped with the reason, and the
+summary says plainly which ran. With MESOPLAN_REQUIRE_SERVICES=1 (CI) a missing service
+fails the run instead of skipping.
+"""
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + live_server
+
+_DB_URL = os.environ.get("DATABASE_URL", "")
+_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+HAS_POSTGRES = urlparse(_DB_URL).scheme in ("postgres", "postgresql", "pgsql", "psql")
+HAS_REDIS = urlparse(_BROKER_URL).scheme in ("redis", "rediss")
+REQUIRE_SERVICES = os.environ.get("MESOPLAN_REQUIRE_SERVICES") == "1"
+SERVICE_MARKERS = ("postgres", "redis", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {
+        "postgres": None if HAS_POSTGRES else "needs PostgreSQL: set DATABASE_URL=postgres://...",
+        "redis": None if HAS_REDIS else "needs Redis: set CELERY_BROKER_URL=redis://...",
+    }
+    for item in items:
+        for marker, reason in missing.items():
+            if reason and item.get_closest_marker(marker):
+                if REQUIRE_SERVICES:
+                    raise pytest.UsageError(f"{item.nodeid} {reason} (MESOPLAN_REQUIRE_SERVICES=1)")
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter):
+    stats = terminalreporter.stats
+    counts = dict.fromkeys(SERVICE_MARKERS, 0)
+    skipped = dict.fromkeys(SERVICE_MARKERS, 0)
+    for key in ("passed", "skipped"):
+        for rep in stats.get(key, []):
+            for marker in counts:
+                if marker in getattr(rep, "keywords", {}):
+                    (counts if key == "passed" else skipped)[marker] += 1
+    terminalreporter.section("MesoPlan services")
+    db = "PostgreSQL" if HAS_POSTGRES else "SQLite"
+    broker = "Redis with a real worker" if HAS_REDIS else "in-process (eager) tasks"
+    terminalreporter.write_line(f"database: {db}; tasks: {broker}")
+    for marker in counts:
+        terminalreporter.write_line(
+            f"{marker}-marked tests: {counts[marker]} passed, {skipped[marker]} skipped"
+        )
+
+
+# --- Tenancy fixtures used across the suite: two users of practice A, one of practice B ---
+@pytest.fixture
+def practice_a(db):
+    from tests.factories import PracticeFactory
+
+    return PracticeFactory(name="Practice A", slug="practice-a")
+
+
+@pytest.fixture
+def practice_b(db):
+    from tests.factories import PracticeFactory
+
+    return PracticeFactory(name="Practice B", slug="practice-b")
+
+
+@pytest.fixture
+def clinician_a(practice_a):
+    from tests.factories import ClinicianFactory
+
+    return ClinicianFactory(practice=practice_a, username="clin_a", first_name="Lena")
+
+
+@pytest.fixture
+def manager_a(practice_a):
+    from tests.factories import ManagerFactory
+
+    return ManagerFactory(practice=practice_a, username="mgr_a")
+
+
+@pytest.fixture
+def clinician_b(practice_b):
+    from tests.factories import ClinicianFactory
+
+    return ClinicianFactory(practice=practice_b, username="clin_b")
+
+
+@pytest.fixture
+def network_admin(practice_a):
+    from tests.factories import NetworkAdminFactory
+
+    return NetworkAdminFactory(network=practice_a.network, username="netadmin")
+
+
+def _api_client_for(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_a(clinician_a):
+    return _api_client_for(clinician_a)
+
+
+@pytest.fixture
+def api_b(clinician_b):
+    return _api_client_for(clinician_b)
+
+
+@pytest.fixture
+def api_for(db):
+    return _api_client_for
+
+
+@pytest.fixture
+def browser_a(client, clinician_a):
+    client.force_login(clinician_a)
+    return client
+
+
+@pytest.fixture
+def browser_b(client, clinician_b):
+    client.force_login(clinician_b)
+    return client

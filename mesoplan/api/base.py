@@ -1,0 +1,42 @@
+"""Base viewsets: every practice-data endpoint derives from these, so scoping (404 for
+another practice's objects), idempotency keys and ETags apply everywhere."""
+
+from typing import Any
+
+from rest_framework import mixins, viewsets
+
+from mesoplan.tenancy import scoped
+
+from .conditional import ConditionalUpdateMixin, ETagMixin
+from .idempotent import IdempotentPostMixin
+from .permissions import WorksInPractice
+
+
+class PracticeScopedMixin:
+    """`get_queryset` starts from the actor's practice; `scoped_queryset` adds the joins."""
+
+    permission_classes: Any = [WorksInPractice]
+    model: Any = None
+
+    def scoped_queryset(self, qs):
+        return qs
+
+    def get_queryset(self):
+        return self.scoped_queryset(scoped(self.model, self.request.user))  # type: ignore[attr-defined]
+
+
+class PracticeReadOnlyViewSet(
+    IdempotentPostMixin, ETagMixin, PracticeScopedMixin, viewsets.ReadOnlyModelViewSet
+):
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+
+class PracticeViewSet(
+    IdempotentPostMixin,
+    ConditionalUpdateMixin,
+    PracticeScopedMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    lookup_value_regex = "[0-9a-fA-F-]{36}"

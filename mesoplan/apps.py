@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MesoplanConfig(AppConfig):
+    name = "mesoplan"
+    verbose_name = "Practices and staff"

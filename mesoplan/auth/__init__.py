@@ -1,0 +1,1 @@
+"""Authentication: lock-out after repeated failures (django-axes), tokens for the API."""

@@ -1,0 +1,55 @@
+"""Demo network and staff: the five accounts API.md promises, in two practices."""
+
+from dataclasses import dataclass, field
+
+from mesoplan.models import Network, Practice, User
+from mesoplan.roles import Role
+
+NETWORK_NAME = "Network Aesthetics (demo)"
+PRACTICES = [
+    ("praxis-mitte", "Praxis Mitte, Berlin", "Europe/Berlin"),
+    ("hautzentrum-nord", "Hautzentrum Nord, Hamburg", "Europe/Berlin"),
+]
+STAFF = [
+    ("clinician1", "Dr. Lena", "Hoffmann", Role.CLINICIAN, 0),
+    ("manager1", "Jonas", "Becker", Role.PRACTICE_MANAGER, 0),
+    ("clinician2", "Dr. Amira", "Yilmaz", Role.CLINICIAN, 1),
+    ("manager2", "Sophie", "Wagner", Role.PRACTICE_MANAGER, 1),
+    ("networkadmin", "Michael", "Weber", Role.NETWORK_ADMIN, None),
+]
+
+
+@dataclass
+class DemoStaff:
+    network: Network
+    practices: list[Practice]
+    accounts: list[User] = field(default_factory=list)
+
+
+def seed_staff(password: str) -> DemoStaff:
+    network, _ = Network.objects.get_or_create(name=NETWORK_NAME)
+    practices = []
+    for slug, name, zone in PRACTICES:
+        practice, _ = Practice.objects.get_or_create(
+            slug=slug, defaults={"name": name, "network": network, "time_zone": zone}
+        )
+        practices.append(practice)
+    demo = DemoStaff(network=network, practices=practices)
+    for username, first, last, role, practice_index in STAFF:
+        home = practices[practice_index] if practice_index is not None else None
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "practice": home,
+                "network": network if role == Role.NETWORK_ADMIN else None,
+                "email": f"{username}@example.org",
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        demo.accounts.append(user)
+    return demo

@@ -1,0 +1,26 @@
+"""Staff roles and what each may do: one place, so views and the API ask the same question."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    PRACTICE_MANAGER = "practice_manager", "Practice manager"
+    NETWORK_ADMIN = "network_admin", "Network admin"
+
+
+# Roles that work with one practice's patient records.
+PRACTICE_ROLES = frozenset({Role.CLINICIAN, Role.PRACTICE_MANAGER})
+
+
+def works_in_practice(user) -> bool:
+    """True for staff who act for exactly one practice (clinicians and managers)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.role in PRACTICE_ROLES
+        and user.practice_id is not None
+    )
+
+
+def is_clinician(user) -> bool:
+    return works_in_practice(user) and user.role == Role.CLINICIAN

@@ -1,0 +1,1 @@
+"""Meso-Report builds and dashboards (roadmap)."""

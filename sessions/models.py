@@ -1,0 +1,1 @@
+"""Appointments, session records, passes, lots, adverse events, surveys (roadmap)."""

@@ -1,0 +1,1 @@
+// MesoPlan: small progressive enhancements (the pages work without them).

@@ -1,0 +1,61 @@
+"""Production settings and the deployment file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mesoplan.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-" + "z9" * 20,
+        "DJANGO_ALLOWED_HOSTS": "mesoplan.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    for test_only in ("DJANGO_SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(test_only, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "mesoplan.settings"}
+    env.pop("DJANGO_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_compose_wires_web_worker_beat_to_one_postgres_and_redis():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    app_services = [services[name] for name in ("web", "worker", "beat")]
+    urls = set()
+    for service in app_services:
+        env = service["environment"]
+        urls.add((env["DATABASE_URL"], env["CELERY_BROKER_URL"]))
+        assert env["DJANGO_SECRET_KEY"]
+        assert set(service["depends_on"]) >= {"postgres", "redis"}
+    assert len(urls) == 1, "web, worker and beat must share one database and one broker"
+    database_url, broker_url = urls.pop()
+    assert "@postgres:5432/" in database_url and broker_url.startswith("redis://redis:6379")
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert "worker" in services["worker"]["command"] and "beat" in services["beat"]["command"]
+    assert "healthcheck" in services["web"]

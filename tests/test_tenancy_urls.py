@@ -1,0 +1,97 @@
+"""Walks every URL of the URL conf: practice B's user asking for practice A's objects
+gets 404 (or 405 for a method the URL does not serve) and nothing changes.
+
+A URL with a parameter that is not in OBJECT_URLS fails the walk, so a new URL cannot
+escape this check: add it here with the kwargs of one practice-A object.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mesoplan.calendar_feed import feed_token
+
+pytestmark = pytest.mark.django_db
+
+# Namespaces that hold no practice data or have their own guard (admin: superusers only).
+SKIPPED_NAMESPACES = {"admin"}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _world(fx) -> dict:
+    """Objects of practice A, built once per test, that parametrised URLs point at."""
+    return fx.getfixturevalue("practice_a_world")
+
+
+# url name -> kwargs for one object of practice A (from the world dict)
+OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
+    "clinician-detail": lambda w: {"pk": w["clinician"].pk},
+    "clinician-calendar": lambda w: {"pk": w["clinician"].pk},
+    "clinician-revoke-feed": lambda w: {"pk": w["clinician"].pk},
+    "calendar-feed": lambda w: {
+        "clinician_id": w["clinician"].pk,
+        "token": feed_token(w["stranger"]),
+    },
+}
+
+
+def iter_urls(resolver=None, namespace=None, params=frozenset()) -> Iterator[tuple[str, frozenset]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        names = params | frozenset(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from iter_urls(entry, full, names)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), names
+
+
+def snapshot() -> str:
+    """Every row the apps own, serialised: equal before and after means nothing changed."""
+    rows = []
+    for label in ("mesoplan", "protocols", "patients", "clinical_sessions", "reports"):
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.model_name in ("idempotencykey",):
+                continue
+            rows.append(serializers.serialize("json", model.objects.order_by("pk")))
+    return json.dumps(rows)
+
+
+def parametrised_urls() -> list[str]:
+    return sorted({name for name, params in iter_urls() if params})
+
+
+def test_every_parametrised_url_is_covered():
+    missing = [name for name in parametrised_urls() if name not in OBJECT_URLS]
+    assert not missing, f"add these URLs to OBJECT_URLS in {__file__}: {missing}"
+
+
+@pytest.mark.parametrize("url_name", sorted(OBJECT_URLS))
+def test_other_practice_gets_404_and_changes_nothing(
+    url_name, request, client, api_for, clinician_b
+):
+    world = _world(request)
+    url = reverse(url_name, kwargs=OBJECT_URLS[url_name](world))
+    api = api_for(clinician_b)
+    client.force_login(clinician_b)
+    before = snapshot()
+    seen = []
+    for caller in (api, client):
+        for method in ("get", *WRITE_METHODS):
+            response = getattr(caller, method)(url, data={}, content_type="application/json")
+            seen.append(response.status_code)
+            assert response.status_code in (404, 405), (method, url, response.status_code)
+    assert 404 in seen
+    assert snapshot() == before
+
+
+@pytest.fixture
+def practice_a_world(clinician_a, manager_a, clinician_b):
+    return {"clinician": clinician_a, "manager": manager_a, "stranger": clinician_b}
