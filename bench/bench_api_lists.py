@@ -15,9 +15,9 @@ def run(timed) -> None:
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=me).key}")
     print(f"{'endpoint':<22}{'rows':>6}{'queries':>9}{'median ms':>11}{'ratio':>7}")
     base = None
+    url = "/api/v1/clinicians/?page_size=200"
     for size in (10, 50, 200):
         ClinicianFactory.create_batch(size - practice.staff.count(), practice=practice)
-        url = "/api/v1/clinicians/?page_size=200"
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         assert response.status_code == 200, response.content
