@@ -21,6 +21,7 @@ urlpatterns = [
         views.calendar_feed,
         name="calendar-feed",
     ),
+    path("patients/", include("patients.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline style attributes; scripts stay 'self' only.

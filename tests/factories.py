@@ -50,3 +50,16 @@ class NetworkAdminFactory(UserFactory):
     role = Role.NETWORK_ADMIN
     practice = None
     network = factory.SubFactory(NetworkFactory)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.Patient"
+
+    practice = factory.SubFactory(PracticeFactory)
+    first_name = factory.Sequence(lambda n: f"Anna{n}")
+    last_name = "Schmidt"
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=80)
+    sex = "female"
+    email = factory.LazyAttribute(lambda p: f"{p.first_name.lower()}@example.org")
+    phone = "+49 30 1234567"

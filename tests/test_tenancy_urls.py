@@ -36,6 +36,26 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
         "clinician_id": w["clinician"].pk,
         "token": feed_token(w["stranger"]),
     },
+    "patient-detail": lambda w: {"pk": w["patient"].pk},
+    "patient-history": lambda w: {"pk": w["patient"].pk},
+    "patient-screening-list": lambda w: {"patient_pk": w["patient"].pk},
+    "patient-screening-detail": lambda w: {"patient_pk": w["patient"].pk, "pk": w["screening"].pk},
+    "patient-screening-acknowledge": lambda w: {
+        "patient_pk": w["patient"].pk,
+        "pk": w["screening"].pk,
+    },
+    "patients:detail": lambda w: {"pk": w["patient"].pk},
+    "patients:edit": lambda w: {"pk": w["patient"].pk},
+    "patients:screening-create": lambda w: {"pk": w["patient"].pk},
+    "patients:screening": lambda w: {"pk": w["patient"].pk, "screening_pk": w["screening"].pk},
+    "patients:screening-acknowledge": lambda w: {
+        "pk": w["patient"].pk,
+        "screening_pk": w["screening"].pk,
+    },
+}
+# Network-wide reference data: the same for every practice, so readable by all of them.
+SHARED_URLS: dict[str, Callable[[dict], dict]] = {
+    "protocol-detail": lambda w: {"code": "mesolift"},
 }
 
 
@@ -69,7 +89,7 @@ def parametrised_urls() -> list[str]:
 
 
 def test_every_parametrised_url_is_covered():
-    missing = [name for name in parametrised_urls() if name not in OBJECT_URLS]
+    missing = [name for name in parametrised_urls() if name not in OBJECT_URLS | SHARED_URLS]
     assert not missing, f"add these URLs to OBJECT_URLS in {__file__}: {missing}"
 
 
@@ -83,7 +103,9 @@ def test_other_practice_gets_404_and_changes_nothing(
     client.force_login(clinician_b)
     before = snapshot()
     seen = []
-    for caller in (api, client):
+    # Browser pages know only the session; API endpoints take both token and session.
+    callers = (api, client) if url.startswith("/api/") else (client,)
+    for caller in callers:
         for method in ("get", *WRITE_METHODS):
             response = getattr(caller, method)(url, data={}, content_type="application/json")
             seen.append(response.status_code)
@@ -92,6 +114,28 @@ def test_other_practice_gets_404_and_changes_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("url_name", sorted(SHARED_URLS))
+def test_shared_reference_data_is_readable_by_every_practice(
+    url_name, request, api_for, clinician_b
+):
+    url = reverse(url_name, kwargs=SHARED_URLS[url_name](_world(request)))
+    assert api_for(clinician_b).get(url).status_code == 200
+    assert api_for(clinician_b).post(url, {}, format="json").status_code == 405
+
+
 @pytest.fixture
 def practice_a_world(clinician_a, manager_a, clinician_b):
-    return {"clinician": clinician_a, "manager": manager_a, "stranger": clinician_b}
+    from patients import services
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(practice=clinician_a.practice)
+    screening = services.create_screening(
+        actor=clinician_a, patient=patient, indication="skin", conditions=["herpes"]
+    )
+    return {
+        "clinician": clinician_a,
+        "manager": manager_a,
+        "stranger": clinician_b,
+        "patient": patient,
+        "screening": screening,
+    }

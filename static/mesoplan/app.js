@@ -1,1 +1,18 @@
-// MesoPlan: small progressive enhancements (the pages work without them).
+// MesoPlan: small progressive enhancements (every page works without them).
+(function () {
+  "use strict";
+  // Screening form: show the hair-loss questions only for the hair indication.
+  function syncHairFields(form) {
+    var hair = form.querySelector("#hair-fields");
+    var checked = form.querySelector("input[name=indication]:checked");
+    if (hair) hair.hidden = !checked || checked.value !== "hair";
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("screening-form");
+    if (!form) return;
+    syncHairFields(form);
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "indication") syncHairFields(form);
+    });
+  });
+})();

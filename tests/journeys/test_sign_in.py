@@ -3,7 +3,10 @@ import pytest
 from tests.factories import PASSWORD
 from tests.journeys.conftest import shoot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_clinician_signs_in_and_sees_the_home_page(page, clinician_a):

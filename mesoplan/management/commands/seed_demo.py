@@ -36,5 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<14} {user.get_role_display():<18} {where}")
 
     def seed_domain(self, staff, options) -> list[str]:
-        """Later issues add patients, courses, sessions and surveys here."""
-        return []
+        """Patients with screenings; later issues add courses, sessions and surveys."""
+        from patients.demo import seed_patients
+
+        new = seed_patients(staff.practices, options["patients"], options["seed"])
+        return [f"Patients: {new} new ({options['patients']} requested, seed {options['seed']})."]

@@ -1,0 +1,202 @@
+"""Patient and screening representations (API.md, "Patients" and "Screenings")."""
+
+from datetime import date
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from mesoplan.api.strict import StrictModelSerializer, StrictSerializer
+from patients.models import Patient, Screening, TherapyGoal
+from patients.screening import CONDITIONS, unknown_condition_codes
+from protocols.models import Indication
+
+OLDEST_PLAUSIBLE_AGE_YEARS = 130
+
+
+class E164PhoneNumberField(PhoneNumberField):
+    """Accepts any dialable form (national numbers in the practice's default region);
+    answers in E.164, the form other systems store and match."""
+
+    def to_representation(self, value):
+        return value.as_e164 if value else ""
+
+
+def validate_birth_date(value: date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise serializers.ValidationError("The date of birth cannot be in the future.")
+    if value.year < today.year - OLDEST_PLAUSIBLE_AGE_YEARS:
+        raise serializers.ValidationError("The date of birth is implausibly long ago.")
+
+
+class PatientSerializer(StrictModelSerializer):
+    phone = E164PhoneNumberField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    date_of_birth = serializers.DateField(validators=[validate_birth_date])
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text="On create: ids of existing patients of the practice with the same name "
+        "and date of birth (a warning; the patient is created)."
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "created_at",
+            "updated_at",
+            "possible_duplicates",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_possible_duplicates(self, obj) -> list[str]:
+        return [str(pk) for pk in self.context.get("possible_duplicates", {}).get(obj.pk, [])]
+
+    def validate_first_name(self, value: str) -> str:
+        return _required_text(value)
+
+    def validate_last_name(self, value: str) -> str:
+        return _required_text(value)
+
+
+def _required_text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise serializers.ValidationError("This field may not be blank.")
+    return value
+
+
+class PatientVersionSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["created", "changed"])
+    changes = serializers.SerializerMethodField()
+
+    def get_changes(self, obj) -> list[dict]:
+        return [{"field": c.field, "old": str(c.old), "new": str(c.new)} for c in obj.changes]
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["absolute", "relative", "advisory"])
+    message = serializers.CharField()
+    action = serializers.CharField(required=False)
+    effect = serializers.CharField(required=False)
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    by = serializers.UUIDField(source="by_id")
+    by_name = serializers.CharField(source="by.display_name")
+    at = serializers.DateTimeField()
+
+
+class ScreeningCreateSerializer(StrictSerializer):
+    """The answers. Conditions are DOMAIN.md codes; allergies ingredient codes (free text
+    is kept, and matched by code or name)."""
+
+    indication = serializers.ChoiceField(choices=Indication.choices)
+    conditions = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=50
+    )
+    allergies = serializers.ListField(
+        child=serializers.CharField(max_length=120, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=50,
+    )
+    hair_loss_onset = serializers.DateField(required=False, allow_null=True, default=None)
+    insurance_options_considered = serializers.BooleanField(
+        required=False, allow_null=True, default=None
+    )
+    therapy_goal = serializers.ChoiceField(
+        choices=TherapyGoal.choices, required=False, allow_null=True, default=None
+    )
+    prognosis_explained = serializers.BooleanField(required=False, allow_null=True, default=None)
+    informed_consent = serializers.BooleanField(required=False, default=False)
+    expectations_acknowledged = serializers.BooleanField(required=False, default=False)
+
+    HAIR_ONLY = ("hair_loss_onset", "insurance_options_considered", "therapy_goal")
+
+    def validate_conditions(self, value: list[str]) -> list[str]:
+        unknown = unknown_condition_codes(value)
+        if unknown:
+            known = ", ".join(CONDITIONS)
+            raise serializers.ValidationError(
+                [f'Unknown condition code "{code}". Known codes: {known}.' for code in unknown]
+            )
+        return value
+
+    def validate_hair_loss_onset(self, value: date | None) -> date | None:
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The onset cannot be in the future.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["indication"] != Indication.HAIR:
+            given = [name for name in self.HAIR_ONLY if attrs.get(name) is not None]
+            if given:
+                raise serializers.ValidationError(
+                    {name: ["Only for indication 'hair'."] for name in given}
+                )
+        patient = self.context.get("patient")
+        onset = attrs.get("hair_loss_onset")
+        if patient is not None and onset and onset < patient.date_of_birth:
+            raise serializers.ValidationError(
+                {"hair_loss_onset": ["The onset cannot be before the date of birth."]}
+            )
+        return attrs
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    findings = FindingSerializer(many=True)
+    acknowledgement = serializers.SerializerMethodField()
+    needs_acknowledgement = serializers.BooleanField(read_only=True)
+    created_by_name = serializers.CharField(source="created_by.display_name", read_only=True)
+    therapy_goal = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Screening
+        fields = [
+            "id",
+            "patient",
+            "indication",
+            "conditions",
+            "allergies",
+            "hair_loss_onset",
+            "insurance_options_considered",
+            "therapy_goal",
+            "prognosis_explained",
+            "informed_consent",
+            "expectations_acknowledged",
+            "outcome",
+            "findings",
+            "rule_set_version",
+            "needs_acknowledgement",
+            "acknowledgement",
+            "created_by",
+            "created_by_name",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=TherapyGoal.choices, allow_null=True))
+    def get_therapy_goal(self, obj) -> str | None:
+        return obj.therapy_goal or None
+
+    @extend_schema_field(AcknowledgementSerializer(allow_null=True))
+    def get_acknowledgement(self, obj) -> dict | None:
+        ack = getattr(obj, "acknowledgement", None)
+        return AcknowledgementSerializer(ack).data if ack else None
+
+
+class AcknowledgeSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=False, trim_whitespace=True)

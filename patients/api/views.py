@@ -1,0 +1,106 @@
+"""Patients and screenings over HTTP: thin, calls services and selectors."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeViewSet
+from mesoplan.tenancy import get_scoped_or_404
+from patients import selectors, services
+from patients.models import Patient, Screening
+
+from .serializers import (
+    AcknowledgeSerializer,
+    PatientSerializer,
+    PatientVersionSerializer,
+    ScreeningCreateSerializer,
+    ScreeningSerializer,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Matches name, e-mail or phone")]
+    )
+)
+class PatientViewSet(PracticeViewSet):
+    serializer_class = PatientSerializer
+    model = Patient
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list":
+            qs = selectors.search_patients(qs, self.request.query_params.get("q"))
+        return qs
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        duplicates = list(
+            selectors.possible_duplicates(
+                self.request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+            ).values_list("pk", flat=True)
+        )
+        serializer.instance = services.create_patient(actor=self.request.user, **data)
+        serializer.context["possible_duplicates"] = {serializer.instance.pk: duplicates}
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_patient(
+            actor=self.request.user, patient=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(responses=PatientVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every version of the patient's details: who changed what, and when."""
+        patient = self.get_object()
+        versions = selectors.patient_history(patient)
+        return Response(PatientVersionSerializer(versions, many=True).data)
+
+
+class ScreeningViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
+    """A patient's screenings, newest first. Never edited: a new answer makes a new one."""
+
+    serializer_class = ScreeningSerializer
+    model = Screening
+
+    def patient(self) -> Patient:
+        if not hasattr(self, "_patient"):
+            self._patient = get_scoped_or_404(
+                Patient, self.request.user, pk=self.kwargs["patient_pk"]
+            )
+        return self._patient
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no patient
+            return Screening.objects.none()
+        return selectors.screenings_for(self.request.user).filter(patient=self.patient())
+
+    @extend_schema(request=ScreeningCreateSerializer, responses={201: ScreeningSerializer})
+    def create(self, request, *args, **kwargs):
+        answers = ScreeningCreateSerializer(data=request.data, context={"patient": self.patient()})
+        answers.is_valid(raise_exception=True)
+        screening = services.create_screening(
+            actor=request.user, patient=self.patient(), **answers.validated_data
+        )
+        screening = self.get_queryset().get(pk=screening.pk)
+        return Response(self.get_serializer(screening).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AcknowledgeSerializer, responses=ScreeningSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, patient_pk=None, pk=None):
+        """A clinician records the decision to proceed despite a 'caution' outcome."""
+        screening = self.get_object()
+        body = AcknowledgeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with transaction.atomic():
+            services.acknowledge_caution(
+                actor=request.user, screening=screening, reason=body.validated_data["reason"]
+            )
+        screening = self.get_queryset().get(pk=screening.pk)
+        return Response(self.get_serializer(screening).data)

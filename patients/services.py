@@ -1,0 +1,136 @@
+"""Intake workflows that write: patients, screenings, caution acknowledgements.
+
+Each takes the acting user and plain values, checks permission, runs in one transaction
+and never rewrites a clinical record (a new answer makes a new screening).
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.roles import is_clinician, works_in_practice
+from protocols.selectors import formulation_specs
+
+from .models import Patient, Screening, ScreeningAcknowledgement
+from .screening import Outcome, ScreeningAnswers, UnknownCode, screen
+
+PATIENT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "email", "phone")
+
+
+def _require_practice_staff(actor) -> None:
+    if not works_in_practice(actor):
+        raise PermissionDenied("This needs a clinician or practice manager account.")
+
+
+def _require_clinician(actor) -> None:
+    if not is_clinician(actor):
+        raise PermissionDenied("Only a clinician may do this.")
+
+
+@transaction.atomic
+def create_patient(*, actor, **details: Any) -> Patient:
+    _require_practice_staff(actor)
+    patient = Patient(practice_id=actor.practice_id, created_by=actor, **details)
+    patient._history_user = actor  # type: ignore[attr-defined]
+    patient.full_clean()
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def update_patient(*, actor, patient: Patient, **changes: Any) -> Patient:
+    """Changes a patient's details; simple-history keeps the previous version."""
+    _require_practice_staff(actor)
+    unknown = set(changes) - set(PATIENT_FIELDS)
+    if unknown:
+        raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
+    changed = [name for name, value in changes.items() if getattr(patient, name) != value]
+    if not changed:
+        return patient
+    for name in changed:
+        setattr(patient, name, changes[name])
+    patient._history_user = actor  # type: ignore[attr-defined]
+    patient.full_clean()
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def create_screening(
+    *,
+    actor,
+    patient: Patient,
+    indication: str,
+    conditions: list[str] | tuple[str, ...] = (),
+    allergies: list[str] | tuple[str, ...] = (),
+    hair_loss_onset: date | None = None,
+    insurance_options_considered: bool | None = None,
+    therapy_goal: str | None = None,
+    prognosis_explained: bool | None = None,
+    informed_consent: bool = False,
+    expectations_acknowledged: bool = False,
+) -> Screening:
+    """Evaluates the answers with the current rule set and stores answers and result."""
+    _require_clinician(actor)
+    if patient.practice_id != actor.practice_id:  # services never trust their caller
+        raise PermissionDenied
+    is_hair = indication == "hair"
+    conditions = list(dict.fromkeys(conditions))
+    allergies = [a.strip() for a in dict.fromkeys(allergies) if a.strip()]
+    answers = ScreeningAnswers(
+        indication=indication,
+        screened_on=timezone.localdate(),
+        sex=patient.sex,
+        conditions=frozenset(conditions),
+        allergies=tuple(allergies),
+        hair_loss_onset=hair_loss_onset if is_hair else None,
+        insurance_options_considered=insurance_options_considered if is_hair else None,
+        therapy_goal=therapy_goal if is_hair else None,
+        prognosis_explained=prognosis_explained if is_hair else None,
+        informed_consent=informed_consent,
+        expectations_acknowledged=expectations_acknowledged,
+    )
+    try:
+        result = screen(answers, formulation_specs(indication))
+    except UnknownCode as exc:
+        raise InvalidInput({"conditions": [str(exc)]}) from exc
+    return Screening.objects.create(
+        patient=patient,
+        indication=indication,
+        conditions=conditions,
+        allergies=allergies,
+        hair_loss_onset=answers.hair_loss_onset,
+        insurance_options_considered=answers.insurance_options_considered,
+        therapy_goal=answers.therapy_goal or "",
+        prognosis_explained=answers.prognosis_explained,
+        informed_consent=informed_consent,
+        expectations_acknowledged=expectations_acknowledged,
+        findings=[f.as_dict() for f in result.findings],
+        outcome=result.outcome.value,
+        rule_set_version=result.rule_set_version,
+        created_by=actor,
+    )
+
+
+def acknowledge_caution(*, actor, screening: Screening, reason: str) -> ScreeningAcknowledgement:
+    """Records the clinician's decision to proceed despite relative contraindications."""
+    _require_clinician(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["A reason is required."]})
+    if screening.outcome != Outcome.CAUTION:
+        raise Conflict(
+            f"Only a 'caution' screening is acknowledged; this one is '{screening.outcome}'.",
+            "not_caution",
+        )
+    try:
+        with transaction.atomic():
+            return ScreeningAcknowledgement.objects.create(
+                screening=screening, reason=reason, by=actor
+            )
+    except IntegrityError as exc:
+        raise Conflict("This screening is already acknowledged.", "already_acknowledged") from exc

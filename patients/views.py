@@ -1,0 +1,178 @@
+"""Intake pages: patient list and search, create (with duplicate warning), detail with
+screening and change history, edit, screening form, result and acknowledgement."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.roles import is_clinician, works_in_practice
+from mesoplan.tenancy import get_scoped_or_404
+from patients import selectors, services
+from patients.forms import AcknowledgeForm, PatientForm, ScreeningForm
+from patients.models import Patient
+from patients.screening import CONDITIONS
+from protocols.models import Indication
+from protocols.selectors import all_ingredients
+
+PAGE_SIZE = 25
+
+
+def practice_staff_required(view):
+    """Signed in, and working in a practice (network admins see no patient records)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not works_in_practice(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@practice_staff_required
+def patient_list(request):
+    q = request.GET.get("q", "").strip()
+    patients = selectors.search_patients(selectors.patients_for(request.user), q)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q}
+    if request.htmx:
+        return render(request, "patients/_patient_rows.html", context)
+    return render(request, "patients/patient_list.html", context)
+
+
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    form = PatientForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        details = form.details()
+        duplicates = list(
+            selectors.possible_duplicates(
+                request.user,
+                first_name=details["first_name"],
+                last_name=details["last_name"],
+                date_of_birth=details["date_of_birth"],
+            )
+        )
+        if not duplicates or form.cleaned_data["confirm_not_duplicate"]:
+            patient = services.create_patient(actor=request.user, **details)
+            messages.success(request, f"{patient.full_name} was added.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "duplicates": duplicates, "creating": True},
+    )
+
+
+@practice_staff_required
+def patient_detail(request, pk):
+    patient = get_scoped_or_404(selectors.patients_for(request.user), request.user, pk=pk)
+    screenings = list(selectors.screenings_for(request.user).filter(patient=patient))
+    context = {
+        "patient": patient,
+        "screenings": screenings,
+        "latest": {
+            ind: next((s for s in screenings if s.indication == ind), None)
+            for ind in Indication.values
+        },
+        "history": selectors.patient_history(patient),
+        "can_screen": is_clinician(request.user),
+    }
+    return render(request, "patients/patient_detail.html", context)
+
+
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request, pk):
+    patient = get_scoped_or_404(Patient, request.user, pk=pk)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        details = form.details()
+        patient.refresh_from_db()  # the form wrote into the instance; the service compares
+        try:
+            services.update_patient(actor=request.user, patient=patient, **details)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Details saved. The previous version is kept in the history.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def screening_create(request, pk):
+    patient = get_scoped_or_404(Patient, request.user, pk=pk)
+    if not is_clinician(request.user):
+        raise PermissionDenied
+    indication = request.GET.get("indication")
+    initial = {"indication": indication if indication in Indication.values else Indication.SKIN}
+    form = ScreeningForm(
+        request.POST or None, initial=initial, ingredients=all_ingredients(), patient=patient
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening = services.create_screening(
+                actor=request.user, patient=patient, **form.answers()
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("patients:screening", pk=patient.pk, screening_pk=screening.pk)
+    return render(request, "patients/screening_form.html", {"form": form, "patient": patient})
+
+
+@practice_staff_required
+def screening_detail(request, pk, screening_pk):
+    patient = get_scoped_or_404(Patient, request.user, pk=pk)
+    screening = get_scoped_or_404(
+        selectors.screenings_for(request.user).filter(patient=patient),
+        request.user,
+        pk=screening_pk,
+    )
+    context = {
+        "patient": patient,
+        "screening": screening,
+        "conditions": [CONDITIONS[c] for c in screening.conditions if c in CONDITIONS],
+        "ack_form": AcknowledgeForm(),
+        "can_acknowledge": is_clinician(request.user) and screening.needs_acknowledgement,
+    }
+    return render(request, "patients/screening_detail.html", context)
+
+
+@practice_staff_required
+@require_POST
+def screening_acknowledge(request, pk, screening_pk):
+    patient = get_scoped_or_404(Patient, request.user, pk=pk)
+    screening = get_scoped_or_404(
+        selectors.screenings_for(request.user).filter(patient=patient),
+        request.user,
+        pk=screening_pk,
+    )
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.acknowledge_caution(
+                actor=request.user, screening=screening, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "Acknowledgement recorded.")
+        except (Conflict, InvalidInput) as exc:
+            messages.error(request, exc.message)
+        return redirect("patients:screening", pk=patient.pk, screening_pk=screening.pk)
+    context = {
+        "patient": patient,
+        "screening": screening,
+        "conditions": [CONDITIONS[c] for c in screening.conditions if c in CONDITIONS],
+        "ack_form": form,
+        "can_acknowledge": True,
+    }
+    return render(request, "patients/screening_detail.html", context, status=400)

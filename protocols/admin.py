@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from protocols.models import Formulation, Ingredient, Protocol
+
+
+@admin.register(Ingredient)
+class IngredientAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_catalyst"]
+    list_filter = ["is_catalyst"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Formulation)
+class FormulationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "indication", "includes_catalyst"]
+    filter_horizontal = ["actives"]
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "indication", "formulation", "session_count"]
+    list_select_related = ["formulation"]

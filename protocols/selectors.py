@@ -1,0 +1,37 @@
+"""Reads of the reference data that screening, views and the API share."""
+
+from django.db.models import Prefetch, QuerySet
+
+from patients.screening import FormulationSpec
+from protocols.models import Formulation, Ingredient, Protocol
+
+
+def formulation_specs(indication: str) -> list[FormulationSpec]:
+    """The indication's formulations with every ingredient (catalyst included), read from
+    the database as the screening engine needs them. Two queries."""
+    catalyst = list(Ingredient.objects.filter(is_catalyst=True))
+    specs = []
+    for formulation in Formulation.objects.filter(indication=indication).prefetch_related(
+        "actives"
+    ):
+        ingredients = {i.code: i.name for i in formulation.actives.all()}
+        if formulation.includes_catalyst:
+            ingredients.update({i.code: i.name for i in catalyst})
+        specs.append(
+            FormulationSpec(code=formulation.code, name=formulation.name, ingredients=ingredients)
+        )
+    return specs
+
+
+def all_ingredients() -> QuerySet[Ingredient]:
+    return Ingredient.objects.prefetch_related("formulations").order_by("-is_catalyst", "name")
+
+
+def protocols_with_formulations() -> QuerySet[Protocol]:
+    return Protocol.objects.select_related("formulation").prefetch_related(
+        Prefetch("formulation__actives", queryset=Ingredient.objects.order_by("name"))
+    )
+
+
+def catalyst_ingredients() -> list[Ingredient]:
+    return list(Ingredient.objects.filter(is_catalyst=True).order_by("name"))
