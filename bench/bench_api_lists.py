@@ -2,17 +2,15 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
+from bench.clients import token_client
 from tests.factories import ClinicianFactory, PracticeFactory
 
 
 def run(timed) -> None:
     practice = PracticeFactory(name="Bench practice", slug="bench")
     me = ClinicianFactory(practice=practice)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=me).key}")
+    client = token_client(me)
     print(f"{'endpoint':<22}{'rows':>6}{'queries':>9}{'median ms':>11}{'ratio':>7}")
     base = None
     url = "/api/v1/clinicians/?page_size=200"

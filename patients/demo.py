@@ -6,6 +6,7 @@ index, so re-running finds it and adds nothing.
 
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -135,34 +136,69 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str | None]] = [
 ]
 
 
-def seed_patients(practices, count: int, seed: int) -> int:
-    """Creates the missing ones of `count` patients spread over `practices`; returns how
-    many were new."""
+@dataclass(frozen=True)
+class DemoPatient:
+    pk: uuid.UUID
+    practice_index: int
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    sex: str
+    email: str
+    phone: str
+    scenario: int
+
+
+def demo_patients(count: int, seed: int, practices: int) -> list[DemoPatient]:
+    """The demo patients for a seed: a pure function, so the same seed gives the same data."""
     rng = random.Random(seed)
-    clinicians = {
-        p.pk: p.staff.filter(role=Role.CLINICIAN).order_by("username").first() for p in practices
-    }
-    created = 0
-    today = timezone.localdate()
+    specs = []
     for index in range(count):
-        practice = practices[index % len(practices)]
-        indication, sex, answers, ack = SCENARIOS[index % len(SCENARIOS)]
+        scenario = index % len(SCENARIOS)
+        sex = SCENARIOS[scenario][1]
         first = rng.choice(FIRST_MALE if sex == "male" else FIRST_FEMALE)
         last = rng.choice(LAST)
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 42))
-        pk = uuid.uuid5(NAMESPACE, f"{seed}:{index}")
-        if Patient.objects.filter(pk=pk).exists():
+        specs.append(
+            DemoPatient(
+                pk=uuid.uuid5(NAMESPACE, f"{seed}:{index}"),
+                practice_index=index % practices,
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                sex=sex,
+                email=f"{first}.{last}.{index}@example.org".lower().replace("ü", "ue"),
+                phone=f"+49 30 {5550000 + index}",
+                scenario=scenario,
+            )
+        )
+    return specs
+
+
+def seed_patients(practices, count: int, seed: int) -> int:
+    """Creates the missing ones of `count` patients spread over `practices`; returns how
+    many were new."""
+    clinicians = {
+        p.pk: p.staff.filter(role=Role.CLINICIAN).order_by("username").first() for p in practices
+    }
+    existing = set(Patient.objects.values_list("pk", flat=True))
+    created = 0
+    today = timezone.localdate()
+    for spec in demo_patients(count, seed, len(practices)):
+        if spec.pk in existing:
             continue
+        practice = practices[spec.practice_index]
+        indication, _, answers, ack = SCENARIOS[spec.scenario]
         clinician = clinicians[practice.pk]
         patient = Patient(
-            pk=pk,
+            pk=spec.pk,
             practice=practice,
-            first_name=first,
-            last_name=last,
-            date_of_birth=born,
-            sex=sex,
-            email=f"{first}.{last}.{index}@example.org".lower().replace("ü", "ue"),
-            phone=f"+49 30 {5550000 + index}",
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            date_of_birth=spec.date_of_birth,
+            sex=spec.sex,
+            email=spec.email,
+            phone=spec.phone,
             created_by=clinician,
         )
         patient._history_user = clinician  # type: ignore[attr-defined]

@@ -3,13 +3,11 @@
 from typing import cast
 
 from django import forms
-from django.utils import timezone
 
 from patients.models import Patient, Sex, TherapyGoal
+from patients.plausibility import birth_date_error, onset_error
 from patients.screening import CONDITION_GROUPS, CONDITIONS, Severity
 from protocols.models import Indication
-
-OLDEST_PLAUSIBLE_AGE_YEARS = 130
 
 
 class DateInput(forms.DateInput):
@@ -44,11 +42,9 @@ class PatientForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if value > today:
-            raise forms.ValidationError("The date of birth cannot be in the future.")
-        if value.year < today.year - OLDEST_PLAUSIBLE_AGE_YEARS:
-            raise forms.ValidationError("The date of birth is implausibly long ago.")
+        error = birth_date_error(value)
+        if error:
+            raise forms.ValidationError(error)
         return value
 
     def clean_first_name(self):
@@ -118,11 +114,10 @@ class ScreeningForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        onset = data.get("hair_loss_onset")
-        if onset and onset > timezone.localdate():
-            self.add_error("hair_loss_onset", "The onset cannot be in the future.")
-        if onset and self.patient and onset < self.patient.date_of_birth:
-            self.add_error("hair_loss_onset", "The onset cannot be before the date of birth.")
+        born = self.patient.date_of_birth if self.patient else None
+        error = onset_error(data.get("hair_loss_onset"), born)
+        if error:
+            self.add_error("hair_loss_onset", error)
         return data
 
     def answers(self) -> dict:

@@ -131,48 +131,45 @@ def screening_create(request, pk):
     return render(request, "patients/screening_form.html", {"form": form, "patient": patient})
 
 
-@practice_staff_required
-def screening_detail(request, pk, screening_pk):
+def _patient_and_screening(request, pk, screening_pk):
     patient = get_scoped_or_404(Patient, request.user, pk=pk)
     screening = get_scoped_or_404(
         selectors.screenings_for(request.user).filter(patient=patient),
         request.user,
         pk=screening_pk,
     )
+    return patient, screening
+
+
+def _render_screening(request, patient, screening, ack_form, status=200):
     context = {
         "patient": patient,
         "screening": screening,
         "conditions": [CONDITIONS[c] for c in screening.conditions if c in CONDITIONS],
-        "ack_form": AcknowledgeForm(),
+        "ack_form": ack_form,
         "can_acknowledge": is_clinician(request.user) and screening.needs_acknowledgement,
     }
-    return render(request, "patients/screening_detail.html", context)
+    return render(request, "patients/screening_detail.html", context, status=status)
+
+
+@practice_staff_required
+def screening_detail(request, pk, screening_pk):
+    patient, screening = _patient_and_screening(request, pk, screening_pk)
+    return _render_screening(request, patient, screening, AcknowledgeForm())
 
 
 @practice_staff_required
 @require_POST
 def screening_acknowledge(request, pk, screening_pk):
-    patient = get_scoped_or_404(Patient, request.user, pk=pk)
-    screening = get_scoped_or_404(
-        selectors.screenings_for(request.user).filter(patient=patient),
-        request.user,
-        pk=screening_pk,
-    )
+    patient, screening = _patient_and_screening(request, pk, screening_pk)
     form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.acknowledge_caution(
-                actor=request.user, screening=screening, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, "Acknowledgement recorded.")
-        except (Conflict, InvalidInput) as exc:
-            messages.error(request, exc.message)
-        return redirect("patients:screening", pk=patient.pk, screening_pk=screening.pk)
-    context = {
-        "patient": patient,
-        "screening": screening,
-        "conditions": [CONDITIONS[c] for c in screening.conditions if c in CONDITIONS],
-        "ack_form": form,
-        "can_acknowledge": True,
-    }
-    return render(request, "patients/screening_detail.html", context, status=400)
+    if not form.is_valid():
+        return _render_screening(request, patient, screening, form, status=400)
+    try:
+        services.acknowledge_caution(
+            actor=request.user, screening=screening, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Acknowledgement recorded.")
+    except (Conflict, InvalidInput) as exc:
+        messages.error(request, exc.message)
+    return redirect("patients:screening", pk=patient.pk, screening_pk=screening.pk)

@@ -2,17 +2,15 @@
 
 from datetime import date
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from mesoplan.api.strict import StrictModelSerializer, StrictSerializer
 from patients.models import Patient, Screening, TherapyGoal
+from patients.plausibility import birth_date_error, onset_error
 from patients.screening import CONDITIONS, unknown_condition_codes
 from protocols.models import Indication
-
-OLDEST_PLAUSIBLE_AGE_YEARS = 130
 
 
 class E164PhoneNumberField(PhoneNumberField):
@@ -24,11 +22,9 @@ class E164PhoneNumberField(PhoneNumberField):
 
 
 def validate_birth_date(value: date) -> None:
-    today = timezone.localdate()
-    if value > today:
-        raise serializers.ValidationError("The date of birth cannot be in the future.")
-    if value.year < today.year - OLDEST_PLAUSIBLE_AGE_YEARS:
-        raise serializers.ValidationError("The date of birth is implausibly long ago.")
+    error = birth_date_error(value)
+    if error:
+        raise serializers.ValidationError(error)
 
 
 class PatientSerializer(StrictModelSerializer):
@@ -135,11 +131,6 @@ class ScreeningCreateSerializer(StrictSerializer):
             )
         return value
 
-    def validate_hair_loss_onset(self, value: date | None) -> date | None:
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The onset cannot be in the future.")
-        return value
-
     def validate(self, attrs: dict) -> dict:
         if attrs["indication"] != Indication.HAIR:
             given = [name for name in self.HAIR_ONLY if attrs.get(name) is not None]
@@ -148,11 +139,11 @@ class ScreeningCreateSerializer(StrictSerializer):
                     {name: ["Only for indication 'hair'."] for name in given}
                 )
         patient = self.context.get("patient")
-        onset = attrs.get("hair_loss_onset")
-        if patient is not None and onset and onset < patient.date_of_birth:
-            raise serializers.ValidationError(
-                {"hair_loss_onset": ["The onset cannot be before the date of birth."]}
-            )
+        error = onset_error(
+            attrs.get("hair_loss_onset"), patient.date_of_birth if patient else None
+        )
+        if error:
+            raise serializers.ValidationError({"hair_loss_onset": [error]})
         return attrs
 
 

@@ -27,3 +27,29 @@ def test_seed_demo_creates_five_accounts_and_is_rerunnable(client):
         content_type="application/json",
     )
     assert response.status_code == 200
+
+
+def test_seed_demo_patients_span_both_practices_and_every_outcome():
+    from patients.models import Patient, Screening
+
+    call_command("seed_demo", "--patients", "20", "--seed", "7", "--password", "pw")
+    first = (Patient.objects.count(), Screening.objects.count())
+    call_command("seed_demo", "--patients", "20", "--seed", "7", "--password", "pw")
+    assert (Patient.objects.count(), Screening.objects.count()) == first == (20, 22)
+    assert Patient.objects.values("practice").distinct().count() == 2
+    outcomes = set(Screening.objects.values_list("outcome", flat=True))
+    assert outcomes == {"eligible", "caution", "deferred", "excluded"}
+    assert Screening.objects.filter(acknowledgement__isnull=False).exists()
+    assert Screening.objects.filter(indication="hair", patient__sex="male").exists()
+
+
+def test_seed_is_deterministic_for_a_seed_and_creates_what_it_plans():
+    from patients.demo import demo_patients
+    from patients.models import Patient
+
+    plan = demo_patients(6, seed=3, practices=2)
+    assert plan == demo_patients(6, seed=3, practices=2)
+    assert plan != demo_patients(6, seed=4, practices=2)
+    call_command("seed_demo", "--patients", "6", "--seed", "3", "--password", "pw")
+    created = {p.pk: (p.first_name, p.last_name, p.date_of_birth) for p in Patient.objects.all()}
+    assert created == {d.pk: (d.first_name, d.last_name, d.date_of_birth) for d in plan}
