@@ -154,7 +154,8 @@ def demo_patients(count: int, seed: int, practices: int) -> list[DemoPatient]:
     rng = random.Random(seed)
     specs = []
     for index in range(count):
-        scenario = index % len(SCENARIOS)
+        # Each practice cycles through every scenario, so each has every outcome.
+        scenario = (index // practices) % len(SCENARIOS)
         sex = SCENARIOS[scenario][1]
         first = rng.choice(FIRST_MALE if sex == "male" else FIRST_FEMALE)
         last = rng.choice(LAST)

@@ -44,7 +44,8 @@ def _phone_query(q: str) -> str | None:
 
 def search_patients(queryset: QuerySet[Patient], q: str | None) -> QuerySet[Patient]:
     """`q` matches names (every word), e-mail or phone (any formatting)."""
-    q = (q or "").strip()
+    # NUL cannot appear in PostgreSQL text, so it can never match: drop it, never a 500.
+    q = (q or "").replace("\x00", "").strip()
     if not q:
         return queryset
     words = q.split()
