@@ -158,3 +158,16 @@ def test_detail_page_query_count_does_not_grow(
         services.update_patient(actor=clinician_a, patient=patient, email=f"e{_}@example.org")
     with django_assert_max_num_queries(12):
         assert browser_a.get(reverse("patients:detail", args=[patient.pk])).status_code == 200
+
+
+def test_times_show_in_the_practice_time_zone(browser_a, practice_a, clinician_a):
+    import datetime as dt
+
+    import time_machine
+
+    assert practice_a.time_zone == "Europe/Berlin"
+    patient = PatientFactory(practice=practice_a)
+    with time_machine.travel(dt.datetime(2026, 7, 1, 8, 30, tzinfo=dt.UTC), tick=False):
+        services.create_screening(actor=clinician_a, patient=patient, indication="skin")
+    html = browser_a.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert "01 Jul 2026, 10:30" in html  # CEST = UTC+2
