@@ -13,16 +13,13 @@ from .permissions import WorksInPractice
 
 
 class PracticeScopedMixin:
-    """`get_queryset` starts from the actor's practice; `scoped_queryset` adds the joins."""
+    """`get_queryset` starts from the actor's practice: another practice's row is a 404."""
 
     permission_classes: Any = [WorksInPractice]
     model: Any = None
 
-    def scoped_queryset(self, qs):
-        return qs
-
     def get_queryset(self):
-        return self.scoped_queryset(scoped(self.model, self.request.user))  # type: ignore[attr-defined]
+        return scoped(self.model, self.request.user)  # type: ignore[attr-defined]
 
 
 class PracticeReadOnlyViewSet(
