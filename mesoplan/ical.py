@@ -5,6 +5,12 @@ from collections.abc import Iterable
 from icalendar import Calendar
 
 
+def clinician_calendar(clinician) -> bytes:
+    """The clinician's appointments as a calendar, for the API and the private feed alike.
+    No patient names: the feed URL works without credentials."""
+    return render_calendar(f"MesoPlan: {clinician.display_name}", [])
+
+
 def render_calendar(name: str, events: Iterable) -> bytes:
     """A VCALENDAR with one VEVENT per item of `events` (icalendar.Event objects).
 

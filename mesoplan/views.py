@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from mesoplan.calendar_feed import is_valid_feed_token
 from mesoplan.health import health_report
 from mesoplan.home import home_context
-from mesoplan.ical import render_calendar
+from mesoplan.ical import clinician_calendar
 from mesoplan.models import User
 from mesoplan.roles import Role
 
@@ -33,5 +33,5 @@ def calendar_feed(request, clinician_id, token):
     user = User.objects.filter(pk=clinician_id, role=Role.CLINICIAN, is_active=True).first()
     if user is None or not is_valid_feed_token(user, token):
         raise Http404
-    body = render_calendar(f"MesoPlan: {user.display_name}", [])
+    body = clinician_calendar(user)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -123,21 +123,16 @@ class ScreeningForm(forms.Form):
     def answers(self) -> dict:
         """The cleaned answers as the create_screening service takes them."""
         data = self.cleaned_data
-        is_hair = data["indication"] == Indication.HAIR
         conditions = [c for name, _ in self.condition_fields for c in data.get(name, [])]
         other = [a.strip() for a in data.get("other_allergies", "").split(",") if a.strip()]
         return {
             "indication": data["indication"],
             "conditions": conditions,
             "allergies": [*data.get("allergies", []), *other],
-            "hair_loss_onset": data.get("hair_loss_onset") if is_hair else None,
-            "insurance_options_considered": bool(data.get("insurance_options_considered"))
-            if is_hair
-            else None,
-            "therapy_goal": (data.get("therapy_goal") or None) if is_hair else None,
-            "prognosis_explained": bool(data.get("prognosis_explained"))
-            if is_hair and self.patient and self.patient.sex == Sex.MALE
-            else None,
+            "hair_loss_onset": data.get("hair_loss_onset"),
+            "insurance_options_considered": data.get("insurance_options_considered", False),
+            "therapy_goal": data.get("therapy_goal") or None,
+            "prognosis_explained": data.get("prognosis_explained", False),
             "informed_consent": data.get("informed_consent", False),
             "expectations_acknowledged": data.get("expectations_acknowledged", False),
         }

@@ -78,7 +78,9 @@ def create_screening(
     _require_clinician(actor)
     if patient.practice_id != actor.practice_id:  # services never trust their caller
         raise PermissionDenied
+    # Hair answers apply to hair screenings only; the prognosis explanation to men only.
     is_hair = indication == "hair"
+    is_male_hair = is_hair and patient.sex == "male"
     conditions = list(dict.fromkeys(conditions))
     allergies = [a.strip() for a in dict.fromkeys(allergies) if a.strip()]
     answers = ScreeningAnswers(
@@ -90,7 +92,7 @@ def create_screening(
         hair_loss_onset=hair_loss_onset if is_hair else None,
         insurance_options_considered=insurance_options_considered if is_hair else None,
         therapy_goal=therapy_goal if is_hair else None,
-        prognosis_explained=prognosis_explained if is_hair else None,
+        prognosis_explained=prognosis_explained if is_male_hair else None,
         informed_consent=informed_consent,
         expectations_acknowledged=expectations_acknowledged,
     )

@@ -2,14 +2,15 @@
 screening and change history, edit, screening form, result and acknowledgement."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mesoplan.access import practice_staff_required
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.roles import is_clinician, works_in_practice
+from mesoplan.roles import is_clinician
 from mesoplan.tenancy import get_scoped_or_404
 from patients import selectors, services
 from patients.forms import AcknowledgeForm, PatientForm, ScreeningForm
@@ -19,20 +20,6 @@ from protocols.models import Indication
 from protocols.selectors import all_ingredients
 
 PAGE_SIZE = 25
-
-
-def practice_staff_required(view):
-    """Signed in, and working in a practice (network admins see no patient records)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not works_in_practice(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @practice_staff_required
@@ -93,12 +80,13 @@ def patient_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def patient_edit(request, pk):
     patient = get_scoped_or_404(Patient, request.user, pk=pk)
-    form = PatientForm(request.POST or None, instance=patient)
+    # Unbound to the instance: the service compares old and new values and writes history.
+    form = PatientForm(
+        request.POST or None, initial=model_to_dict(patient, PatientForm.Meta.fields)
+    )
     if request.method == "POST" and form.is_valid():
-        details = form.details()
-        patient.refresh_from_db()  # the form wrote into the instance; the service compares
         try:
-            services.update_patient(actor=request.user, patient=patient, **details)
+            services.update_patient(actor=request.user, patient=patient, **form.details())
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mesoplan.calendar_feed import revoke_feed
-from mesoplan.ical import render_calendar
+from mesoplan.ical import clinician_calendar
 from mesoplan.roles import Role
 from mesoplan.selectors import clinicians_for
 
@@ -35,12 +35,9 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # Django's request (not DRF's wrapper) so django-axes can count and lock.
-        django_request = request._request
-        user = authenticate(django_request, **serializer.validated_data)
-        if getattr(django_request, "refused_while_locked_out", False):
-            # AxesMiddleware turns this into the 429 lock-out answer.
-            return Response({"detail": "Locked out."}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        # Django's request (not DRF's wrapper) so django-axes can count and lock; for a
+        # locked username AxesMiddleware replaces this answer with the 429 (auth/lockout.py).
+        user = authenticate(request._request, **serializer.validated_data)
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": ["Unable to sign in with the username and password given."]},
@@ -64,7 +61,7 @@ class ClinicianViewSet(PracticeReadOnlyViewSet):
     @action(detail=True, methods=["get"], url_path="calendar.ics")
     def calendar(self, request, pk=None):
         clinician = self.get_object()
-        body = render_calendar(f"MesoPlan: {clinician.display_name}", [])
+        body = clinician_calendar(clinician)
         return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
     @extend_schema(request=None, responses=ClinicianSerializer)

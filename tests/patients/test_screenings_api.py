@@ -250,3 +250,17 @@ def test_screenings_list_runs_constant_queries(
         screen_via_api(patient_a, indication="skin", conditions=["herpes"], **CONSENT)
     with django_assert_max_num_queries(baseline):
         assert len(api_a.get(url).json()["results"]) == 11
+
+
+@pytest.mark.parametrize(
+    "who, indication, stored",
+    [("male", "hair", True), ("female", "hair", None), ("male", "skin", None)],
+)
+def test_prognosis_explanation_is_kept_only_for_male_hair_patients(
+    screen_via_api, patient_a, male_patient_a, who, indication, stored
+):
+    patient = male_patient_a if who == "male" else patient_a
+    body = screen_via_api(
+        patient, indication=indication, prognosis_explained=True, **CONSENT
+    ).json()
+    assert body["prognosis_explained"] is stored
