@@ -9,9 +9,10 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .roles import Role
-from .tenancy import PracticeScopedQuerySet
+from .tenancy import PracticeScopedManager, PracticeScopedQuerySet
 
 
 def validate_time_zone(value: str) -> None:
@@ -30,6 +31,16 @@ class Network(models.Model):
         return self.name
 
 
+class DateFormat(models.TextChoices):
+    """How the practice writes dates. Forms show the pattern, so an entry never depends on
+    the browser's locale (is 03/04 March or April?)."""
+
+    DMY_DOT = "dmy_dot", "31.12.2026 (DD.MM.YYYY)"
+    DMY_SLASH = "dmy_slash", "31/12/2026 (DD/MM/YYYY)"
+    ISO = "iso", "2026-12-31 (YYYY-MM-DD)"
+    MDY_SLASH = "mdy_slash", "12/31/2026 (MM/DD/YYYY)"
+
+
 class Practice(models.Model):
     """One clinic. Patients, appointments and records belong to exactly one practice."""
 
@@ -42,6 +53,12 @@ class Practice(models.Model):
         default=settings.DEFAULT_PRACTICE_TIME_ZONE,
         validators=[validate_time_zone],
         help_text="Used to display times and to plan sessions (stored in UTC).",
+    )
+    date_format = models.CharField(
+        max_length=16,
+        choices=DateFormat.choices,
+        default=DateFormat.DMY_DOT,
+        help_text="How dates are typed in forms at this practice.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -123,3 +140,44 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when, and from where (append-only: the database
+    refuses UPDATE and, on PostgreSQL, DELETE). Written by `mesoplan.audit.record` in the
+    same transaction as the change it describes; reads of clinical records too.
+
+    The foundation knows no clinical models, so the object is named by type and id, and
+    the patient it concerns by id alone (for the per-patient trail)."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.UUIDField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["practice", "-at", "-id"], name="audit_practice_at_idx"),
+            models.Index(fields=["practice", "patient_id", "-at"], name="audit_patient_idx"),
+            models.Index(fields=["practice", "actor", "-at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"

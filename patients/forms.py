@@ -36,13 +36,14 @@ class PatientForm(forms.ModelForm):
         }
         help_texts = {"phone": "With country code, or a German number as dialled locally."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today  # the practice's today (mesoplan.clock.practice_today)
         cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices  # no blank radio
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
-        error = birth_date_error(value)
+        error = birth_date_error(value, today=self.today)
         if error:
             raise forms.ValidationError(error)
         return value
@@ -93,8 +94,9 @@ class ScreeningForm(forms.Form):
         "no immediate result",
     )
 
-    def __init__(self, *args, ingredients=(), patient=None, **kwargs):
+    def __init__(self, *args, today, ingredients=(), patient=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today  # the practice's today (mesoplan.clock.practice_today)
         self.patient = patient
         cast(forms.ChoiceField, self.fields["allergies"]).choices = [
             (i.code, f"{i.name} (catalyst)" if i.is_catalyst else i.name) for i in ingredients
@@ -115,7 +117,7 @@ class ScreeningForm(forms.Form):
     def clean(self):
         data = super().clean() or {}
         born = self.patient.date_of_birth if self.patient else None
-        error = onset_error(data.get("hair_loss_onset"), born)
+        error = onset_error(data.get("hair_loss_onset"), born, today=self.today)
         if error:
             self.add_error("hair_loss_onset", error)
         return data

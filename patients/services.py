@@ -1,7 +1,9 @@
 """Intake workflows that write: patients, screenings, caution acknowledgements.
 
-Each takes the acting user and plain values, checks permission, runs in one transaction
-and never rewrites a clinical record (a new answer makes a new screening).
+The service contract (STYLE.md): each takes the acting user and plain values, checks
+the role, checks that every object it is handed belongs to the actor's practice, runs in
+one transaction, writes its audit entry, and never rewrites a clinical record (a new
+answer makes a new screening).
 """
 
 from datetime import date
@@ -9,10 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from mesoplan import audit
+from mesoplan.audit import Action
+from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import is_clinician, works_in_practice
+from mesoplan.tenancy import ensure_in_scope
 from protocols.selectors import formulation_specs
 
 from .models import Patient, Screening, ScreeningAcknowledgement
@@ -38,6 +43,7 @@ def create_patient(*, actor, **details: Any) -> Patient:
     patient._history_user = actor  # type: ignore[attr-defined]
     patient.full_clean()
     patient.save()
+    audit.record(actor, Action.PATIENT_CREATE, patient, patient_id=patient.pk, summary=str(patient))
     return patient
 
 
@@ -45,6 +51,7 @@ def create_patient(*, actor, **details: Any) -> Patient:
 def update_patient(*, actor, patient: Patient, **changes: Any) -> Patient:
     """Changes a patient's details; simple-history keeps the previous version."""
     _require_practice_staff(actor)
+    ensure_in_scope(actor, patient)
     unknown = set(changes) - set(PATIENT_FIELDS)
     if unknown:
         raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
@@ -56,6 +63,14 @@ def update_patient(*, actor, patient: Patient, **changes: Any) -> Patient:
     patient._history_user = actor  # type: ignore[attr-defined]
     patient.full_clean()
     patient.save()
+    audit.record(
+        actor,
+        Action.PATIENT_UPDATE,
+        patient,
+        patient_id=patient.pk,
+        summary=str(patient),
+        details={"fields": changed},
+    )
     return patient
 
 
@@ -76,8 +91,7 @@ def create_screening(
 ) -> Screening:
     """Evaluates the answers with the current rule set and stores answers and result."""
     _require_clinician(actor)
-    if patient.practice_id != actor.practice_id:  # services never trust their caller
-        raise PermissionDenied
+    ensure_in_scope(actor, patient)
     # Hair answers apply to hair screenings only; the prognosis explanation to men only.
     is_hair = indication == "hair"
     is_male_hair = is_hair and patient.sex == "male"
@@ -85,7 +99,7 @@ def create_screening(
     allergies = [a.strip() for a in dict.fromkeys(allergies) if a.strip()]
     answers = ScreeningAnswers(
         indication=indication,
-        screened_on=timezone.localdate(),
+        screened_on=practice_today(actor.practice),
         sex=patient.sex,
         conditions=frozenset(conditions),
         allergies=tuple(allergies),
@@ -100,7 +114,7 @@ def create_screening(
         result = screen(answers, formulation_specs(indication))
     except UnknownCode as exc:
         raise InvalidInput({"conditions": [str(exc)]}) from exc
-    return Screening.objects.create(
+    screening = Screening.objects.create(
         patient=patient,
         indication=indication,
         conditions=conditions,
@@ -116,11 +130,21 @@ def create_screening(
         rule_set_version=result.rule_set_version,
         created_by=actor,
     )
+    audit.record(
+        actor,
+        Action.SCREENING_CREATE,
+        screening,
+        patient_id=patient.pk,
+        summary=f"{screening.get_indication_display()}: {screening.outcome}",
+    )
+    return screening
 
 
+@transaction.atomic
 def acknowledge_caution(*, actor, screening: Screening, reason: str) -> ScreeningAcknowledgement:
     """Records the clinician's decision to proceed despite relative contraindications."""
     _require_clinician(actor)
+    ensure_in_scope(actor, screening)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": ["A reason is required."]})
@@ -130,9 +154,17 @@ def acknowledge_caution(*, actor, screening: Screening, reason: str) -> Screenin
             "not_caution",
         )
     try:
-        with transaction.atomic():
-            return ScreeningAcknowledgement.objects.create(
+        with transaction.atomic():  # a savepoint: the duplicate's error leaves the outer intact
+            acknowledgement = ScreeningAcknowledgement.objects.create(
                 screening=screening, reason=reason, by=actor
             )
     except IntegrityError as exc:
         raise Conflict("This screening is already acknowledged.", "already_acknowledged") from exc
+    audit.record(
+        actor,
+        Action.SCREENING_ACKNOWLEDGE,
+        screening,
+        patient_id=screening.patient_id,
+        summary=f"{screening.get_indication_display()}: {reason[:200]}",
+    )
+    return acknowledgement

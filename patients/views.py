@@ -8,7 +8,10 @@ from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mesoplan import audit
 from mesoplan.access import practice_staff_required
+from mesoplan.audit import Action
+from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import is_clinician
 from mesoplan.tenancy import get_scoped_or_404
@@ -36,7 +39,7 @@ def patient_list(request):
 @practice_staff_required
 @require_http_methods(["GET", "POST"])
 def patient_create(request):
-    form = PatientForm(request.POST or None)
+    form = PatientForm(request.POST or None, today=practice_today(request.user.practice))
     duplicates = []
     if request.method == "POST" and form.is_valid():
         details = form.details()
@@ -63,6 +66,7 @@ def patient_create(request):
 def patient_detail(request, pk):
     patient = get_scoped_or_404(selectors.patients_for(request.user), request.user, pk=pk)
     screenings = list(selectors.screenings_for(request.user).filter(patient=patient))
+    audit.record(request.user, Action.PATIENT_VIEW, patient, patient_id=patient.pk)
     context = {
         "patient": patient,
         "screenings": screenings,
@@ -82,7 +86,9 @@ def patient_edit(request, pk):
     patient = get_scoped_or_404(Patient, request.user, pk=pk)
     # Unbound to the instance: the service compares old and new values and writes history.
     form = PatientForm(
-        request.POST or None, initial=model_to_dict(patient, PatientForm.Meta.fields)
+        request.POST or None,
+        initial=model_to_dict(patient, PatientForm.Meta.fields),
+        today=practice_today(request.user.practice),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +111,11 @@ def screening_create(request, pk):
     indication = request.GET.get("indication")
     initial = {"indication": indication if indication in Indication.values else Indication.SKIN}
     form = ScreeningForm(
-        request.POST or None, initial=initial, ingredients=all_ingredients(), patient=patient
+        request.POST or None,
+        initial=initial,
+        ingredients=all_ingredients(),
+        patient=patient,
+        today=practice_today(request.user.practice),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,6 +153,7 @@ def _render_screening(request, patient, screening, ack_form, status=200):
 @practice_staff_required
 def screening_detail(request, pk, screening_pk):
     patient, screening = _patient_and_screening(request, pk, screening_pk)
+    audit.record(request.user, Action.SCREENING_VIEW, screening, patient_id=patient.pk)
     return _render_screening(request, patient, screening, AcknowledgeForm())
 
 

@@ -114,6 +114,25 @@ def test_other_practice_gets_404_and_changes_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("url_name", sorted(OBJECT_URLS))
+def test_network_admin_reads_no_practice_record_and_changes_nothing(
+    url_name, request, client, api_for, network_admin
+):
+    """The network admin's scope covers practice A (its network), for aggregated figures
+    only: every record URL still refuses them (403) or does not find the object."""
+    world = _world(request)
+    url = reverse(url_name, kwargs=OBJECT_URLS[url_name](world))
+    api = api_for(network_admin)
+    client.force_login(network_admin)
+    before = snapshot()
+    callers = (api, client) if url.startswith("/api/") else (client,)
+    for caller in callers:
+        for method in ("get", *WRITE_METHODS):
+            response = getattr(caller, method)(url, data={}, content_type="application/json")
+            assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("url_name", sorted(SHARED_URLS))
 def test_shared_reference_data_is_readable_by_every_practice(
     url_name, request, api_for, clinician_b

@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import mixins, viewsets
 
+from mesoplan.middleware import activate_practice_zone
 from mesoplan.tenancy import scoped
 
 from .conditional import ConditionalUpdateMixin, ETagMixin
@@ -17,6 +18,12 @@ class PracticeScopedMixin:
 
     permission_classes: Any = [WorksInPractice]
     model: Any = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # DRF authenticates a token only now: show times in the practice's zone, exactly
+        # as the browser does (the middleware saw an anonymous user).
+        activate_practice_zone(request.user)
 
     def get_queryset(self):
         return scoped(self.model, self.request.user)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from mesoplan.api.strict import StrictModelSerializer, StrictSerializer
+from mesoplan.clock import practice_today
 from patients.models import Patient, Screening, TherapyGoal
 from patients.plausibility import birth_date_error, onset_error
 from patients.screening import CONDITIONS, unknown_condition_codes
@@ -21,16 +22,15 @@ class E164PhoneNumberField(PhoneNumberField):
         return value.as_e164 if value else ""
 
 
-def validate_birth_date(value: date) -> None:
-    error = birth_date_error(value)
-    if error:
-        raise serializers.ValidationError(error)
+def practice_today_of(serializer: serializers.BaseSerializer) -> date:
+    """Today at the requesting user's practice (plausibility never uses the server's zone)."""
+    return practice_today(serializer.context["request"].user.practice)
 
 
 class PatientSerializer(StrictModelSerializer):
     phone = E164PhoneNumberField(required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    date_of_birth = serializers.DateField(validators=[validate_birth_date])
+    date_of_birth = serializers.DateField()
     possible_duplicates = serializers.SerializerMethodField(
         help_text="On create: ids of existing patients of the practice with the same name "
         "and date of birth (a warning; the patient is created)."
@@ -55,6 +55,12 @@ class PatientSerializer(StrictModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_possible_duplicates(self, obj) -> list[str]:
         return [str(pk) for pk in self.context.get("possible_duplicates", {}).get(obj.pk, [])]
+
+    def validate_date_of_birth(self, value: date) -> date:
+        error = birth_date_error(value, today=practice_today_of(self))
+        if error:
+            raise serializers.ValidationError(error)
+        return value
 
     def validate_first_name(self, value: str) -> str:
         return _required_text(value)
@@ -140,7 +146,9 @@ class ScreeningCreateSerializer(StrictSerializer):
                 )
         patient = self.context.get("patient")
         error = onset_error(
-            attrs.get("hair_loss_onset"), patient.date_of_birth if patient else None
+            attrs.get("hair_loss_onset"),
+            patient.date_of_birth if patient else None,
+            today=practice_today_of(self),
         )
         if error:
             raise serializers.ValidationError({"hair_loss_onset": [error]})

@@ -6,7 +6,9 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from mesoplan import audit
 from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeViewSet
+from mesoplan.audit import Action
 from mesoplan.tenancy import get_scoped_or_404
 from patients import selectors, services
 from patients.models import Patient, Screening
@@ -35,6 +37,11 @@ class PatientViewSet(PracticeViewSet):
         if self.action == "list":
             qs = selectors.search_patients(qs, self.request.query_params.get("q"))
         return qs
+
+    def retrieve(self, request, *args, **kwargs):
+        patient = self.get_object()
+        audit.record(request.user, Action.PATIENT_VIEW, patient, patient_id=patient.pk)
+        return Response(self.get_serializer(patient).data)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -81,9 +88,24 @@ class ScreeningViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
             return Screening.objects.none()
         return selectors.screenings_for(self.request.user).filter(patient=self.patient())
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        patient = self.patient()
+        audit.record(request.user, Action.SCREENING_LIST, patient, patient_id=patient.pk)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        screening = self.get_object()
+        audit.record(
+            request.user, Action.SCREENING_VIEW, screening, patient_id=screening.patient_id
+        )
+        return Response(self.get_serializer(screening).data)
+
     @extend_schema(request=ScreeningCreateSerializer, responses={201: ScreeningSerializer})
     def create(self, request, *args, **kwargs):
-        answers = ScreeningCreateSerializer(data=request.data, context={"patient": self.patient()})
+        answers = ScreeningCreateSerializer(
+            data=request.data, context={**self.get_serializer_context(), "patient": self.patient()}
+        )
         answers.is_valid(raise_exception=True)
         screening = services.create_screening(
             actor=request.user, patient=self.patient(), **answers.validated_data

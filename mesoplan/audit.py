@@ -1,0 +1,111 @@
+"""The audit trail: one mechanism through which every write, and every read of a clinical
+record, says who did what to which record, when, and from which client address.
+
+Services call `record(...)` inside their transaction, so an entry exists exactly when
+the change committed. The client address comes from the request being served
+(`AuditContextMiddleware` puts it in a context variable), so services need no request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+from .models import AuditEntry
+from .tenancy import Actor, scope_of
+
+_client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "mesoplan_audit_client_address", default=None
+)
+
+
+class Action:
+    """Audit action codes: `<object>.<verb>`, stable (filters and reports use them)."""
+
+    PATIENT_CREATE = "patient.create"
+    PATIENT_UPDATE = "patient.update"
+    PATIENT_VIEW = "patient.view"
+    SCREENING_CREATE = "screening.create"
+    SCREENING_VIEW = "screening.view"
+    SCREENING_LIST = "screening.list"
+    SCREENING_ACKNOWLEDGE = "screening.acknowledge"
+    STAFF_CREATE = "staff.create"
+    STAFF_UPDATE = "staff.update"
+    STAFF_DEACTIVATE = "staff.deactivate"
+    STAFF_REACTIVATE = "staff.reactivate"
+    STAFF_PASSWORD_RESET = "staff.password_reset"
+    STAFF_UNLOCK = "staff.unlock"
+
+    LABELS = {
+        PATIENT_CREATE: "Patient added",
+        PATIENT_UPDATE: "Patient details changed",
+        PATIENT_VIEW: "Patient record opened",
+        SCREENING_CREATE: "Screening recorded",
+        SCREENING_VIEW: "Screening opened",
+        SCREENING_LIST: "Screenings listed",
+        SCREENING_ACKNOWLEDGE: "Caution acknowledged",
+        STAFF_CREATE: "Staff account added",
+        STAFF_UPDATE: "Staff account changed",
+        STAFF_DEACTIVATE: "Staff account deactivated",
+        STAFF_REACTIVATE: "Staff account reactivated",
+        STAFF_PASSWORD_RESET: "Password reset",
+        STAFF_UNLOCK: "Sign-in unlocked",
+    }
+
+    @classmethod
+    def label(cls, code: str) -> str:
+        return cls.LABELS.get(code, code)
+
+
+@contextlib.contextmanager
+def client_address(address: str | None) -> Iterator[None]:
+    """Entries recorded inside the block carry `address` (a request's client)."""
+    token = _client_address.set(address)
+    try:
+        yield
+    finally:
+        _client_address.reset(token)
+
+
+def record(
+    actor: Actor | None,
+    action: str,
+    obj: Any = None,
+    *,
+    patient_id: UUID | None = None,
+    summary: str = "",
+    details: dict | None = None,
+) -> AuditEntry:
+    """Appends one entry. `obj` is the record acted on (its type and id are kept);
+    `patient_id` the patient it concerns, so the patient's trail can be read."""
+    user = None if actor is None or not getattr(actor, "is_authenticated", False) else actor
+    scope = scope_of(actor)
+    practice_id = scope.practice_id or getattr(obj, "practice_id", None)
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=getattr(user, "display_name", "") if user else "system",
+        practice_id=practice_id,
+        action=action,
+        object_type=type(obj)._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        patient_id=patient_id,
+        summary=summary[:300],
+        details=details or {},
+        client_address=_client_address.get(),
+    )
+
+
+class AuditContextMiddleware:
+    """Makes the client address of the request known to `record`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from axes.helpers import get_client_ip_address  # same proxy settings as lock-out
+
+        with client_address(get_client_ip_address(request)):
+            return self.get_response(request)
