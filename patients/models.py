@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from mesoplan.tenancy import PracticeScopedManager
 from protocols.models import Indication
 
+from .readiness import Readiness, facts_of, ready_to_book
 from .screening import Outcome
 
 
@@ -108,6 +109,15 @@ class Screening(models.Model):
     @property
     def needs_acknowledgement(self) -> bool:
         return self.outcome == Outcome.CAUTION and not hasattr(self, "acknowledgement")
+
+    @property
+    def readiness(self) -> Readiness:
+        """The booking gate on this screening. Needs the `is_latest` annotation that
+        `patients.selectors.screenings_for` adds (a superseded screening is never ready)."""
+        return ready_to_book(
+            self.indication,
+            facts_of(self, patient_sex=self.patient.sex, is_latest=self.is_latest),  # type: ignore[attr-defined]
+        )
 
 
 class ScreeningAcknowledgement(models.Model):

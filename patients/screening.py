@@ -37,7 +37,10 @@ __all__ = [
     "screen",
 ]
 
-RULE_SET_VERSION = "2026.11-1"
+# 2026.11-1: DOMAIN.md's tables as first restated.
+# 2026.11-2: an allergy that is no ingredient carries its text in `details["allergy"]`,
+#            so pages can name it without parsing the message.
+RULE_SET_VERSION = "2026.11-2"
 
 
 class Outcome(enum.StrEnum):
@@ -244,6 +247,7 @@ def _allergy_findings(
                 + (", ".join(f.name for f in formulations) or "any formulation")
                 + ".",
                 action="Check any other product used in the session against it.",
+                details={"allergy": text},
             )
         )
     return findings

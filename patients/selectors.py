@@ -2,32 +2,27 @@
 practice, with the joins their callers need (a constant number of queries)."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from mesoplan.tenancy import scoped
+from protocols.models import Indication
+from protocols.selectors import ingredient_names
 
+from .alerts import Ingredients, LatestScreening
 from .models import Patient, Screening
-
-
-def _latest(field: str, indication: str | None = None) -> Subquery:
-    qs = Screening.objects.filter(patient=OuterRef("pk"))
-    if indication:
-        qs = qs.filter(indication=indication)
-    return Subquery(qs.order_by("-created_at").values(field)[:1])
+from .readiness import Readiness, facts_of, ready_to_book
 
 
 def patients_for(actor) -> QuerySet[Patient]:
-    """The actor's patients, each annotated with its latest screening's outcome."""
-    return scoped(Patient, actor).annotate(
-        latest_outcome=_latest("outcome"),
-        latest_screened_at=_latest("created_at"),
-        latest_indication=_latest("indication"),
-    )
+    """The actor's patients. Their latest screenings are read for the shown rows only
+    (`latest_screenings`), never for every row of the practice."""
+    return scoped(Patient, actor)
 
 
 def _phone_query(q: str) -> str | None:
@@ -72,13 +67,71 @@ def possible_duplicates(
 
 
 def screenings_for(actor) -> QuerySet[Screening]:
-    return scoped(Screening, actor).select_related(
-        "created_by", "acknowledgement", "acknowledgement__by", "patient"
+    """The actor's screenings with who made and acknowledged them, each annotated
+    `is_latest` (no newer screening of the patient for the indication)."""
+    return (
+        scoped(Screening, actor)
+        .select_related("created_by", "acknowledgement", "acknowledgement__by", "patient")
+        .annotate(
+            is_latest=Case(
+                When(pk=_newest_of_its_kind(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     )
 
 
 def latest_screening(actor, patient: Patient, indication: str) -> Screening | None:
     return screenings_for(actor).filter(patient=patient, indication=indication).first()
+
+
+def _newest_of_its_kind() -> Subquery:
+    """The id of the newest screening of the outer row's patient and indication."""
+    newest = Screening.objects.filter(
+        patient=OuterRef("patient"), indication=OuterRef("indication")
+    ).order_by("-created_at", "-pk")
+    return Subquery(newest.values("pk")[:1])
+
+
+def latest_screenings(actor, patient_ids: Iterable) -> dict[tuple, Screening]:
+    """{(patient id, indication): latest screening} for the given patients, in one query
+    however many patients and screenings (only the rows shown are looked at)."""
+    rows = (
+        screenings_for(actor)
+        .filter(patient_id__in=list(patient_ids))
+        .filter(pk=_newest_of_its_kind())
+    )
+    return {(s.patient_id, s.indication): s for s in rows}
+
+
+def display_ingredients() -> Ingredients:
+    """How pages name ingredient codes (two queries)."""
+    names = ingredient_names()
+    return Ingredients(names.names, names.catalyst, names.catalyst_formulations, names.formulations)
+
+
+def alert_facts(screening: Screening | None) -> LatestScreening | None:
+    """What the alert strip reads of a latest screening (no query: ack already joined)."""
+    if screening is None:
+        return None
+    return LatestScreening(
+        indication=screening.indication,
+        outcome=screening.outcome,
+        findings=screening.findings,
+        allergies=screening.allergies,
+        acknowledged=getattr(screening, "acknowledgement", None) is not None,
+    )
+
+
+def readiness_for(patient: Patient, latest: dict[tuple, Screening]) -> dict[str, Readiness]:
+    """The booking gate per indication, from `latest_screenings` (no query)."""
+    result = {}
+    for indication in Indication.values:
+        screening = latest.get((patient.pk, indication))
+        facts = facts_of(screening, patient_sex=patient.sex) if screening else None
+        result[indication] = ready_to_book(indication, facts)
+    return result
 
 
 @dataclass(frozen=True)

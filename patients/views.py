@@ -1,6 +1,8 @@
 """Intake pages: patient list and search, create (with duplicate warning), detail with
 screening and change history, edit, screening form, result and acknowledgement."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,9 +17,10 @@ from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import is_clinician
 from mesoplan.tenancy import get_scoped_or_404
-from patients import selectors, services
+from patients import alerts, selectors, services
 from patients.forms import AcknowledgeForm, PatientForm, ScreeningForm
 from patients.models import Patient
+from patients.readiness import Status, status_of
 from patients.screening import CONDITIONS
 from protocols.models import Indication
 from protocols.selectors import all_ingredients
@@ -25,12 +28,27 @@ from protocols.selectors import all_ingredients
 PAGE_SIZE = 25
 
 
+@dataclass(frozen=True)
+class PatientRow:
+    patient: Patient
+    statuses: list[tuple[str, Status]]  # (indication, status) in Indication order
+
+
 @practice_staff_required
 def patient_list(request):
     q = request.GET.get("q", "").strip()
     patients = selectors.search_patients(selectors.patients_for(request.user), q)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q}
+    # The screening columns are read for the shown rows only, in one query.
+    latest = selectors.latest_screenings(request.user, [p.pk for p in page.object_list])
+    rows = [
+        PatientRow(
+            patient,
+            [(ind, status_of(r)) for ind, r in selectors.readiness_for(patient, latest).items()],
+        )
+        for patient in page.object_list
+    ]
+    context = {"page": page, "rows": rows, "q": q}
     if request.htmx:
         return render(request, "patients/_patient_rows.html", context)
     return render(request, "patients/patient_list.html", context)
@@ -67,15 +85,27 @@ def patient_detail(request, pk):
     patient = get_scoped_or_404(selectors.patients_for(request.user), request.user, pk=pk)
     screenings = list(selectors.screenings_for(request.user).filter(patient=patient))
     audit.record(request.user, Action.PATIENT_VIEW, patient, patient_id=patient.pk)
+    latest = {(patient.pk, s.indication): s for s in screenings if s.is_latest}  # type: ignore[attr-defined]
+    readiness = selectors.readiness_for(patient, latest)
+    latest_by_indication = {ind: latest.get((patient.pk, ind)) for ind in Indication.values}
+    ingredients = selectors.display_ingredients()
+    can_screen = is_clinician(request.user)
     context = {
         "patient": patient,
         "screenings": screenings,
-        "latest": {
-            ind: next((s for s in screenings if s.indication == ind), None)
+        "indications": [
+            (ind, latest_by_indication[ind], readiness[ind], status_of(readiness[ind]))
             for ind in Indication.values
-        },
+        ],
+        "alerts": alerts.patient_alerts(
+            {ind: selectors.alert_facts(s) for ind, s in latest_by_indication.items()},
+            readiness,
+            ingredients,
+        ),
+        "next_step": alerts.next_step(readiness, can_screen=can_screen),
+        "latest": latest_by_indication,
         "history": selectors.patient_history(patient),
-        "can_screen": is_clinician(request.user),
+        "can_screen": can_screen,
     }
     return render(request, "patients/patient_detail.html", context)
 
@@ -140,11 +170,22 @@ def _patient_and_screening(request, pk, screening_pk):
 
 
 def _render_screening(request, patient, screening, ack_form, status=200):
+    ingredients = selectors.display_ingredients()
+    ack = getattr(screening, "acknowledgement", None)
+    acknowledged = (
+        alerts.Acknowledged(ack.by.display_name, ack.at, ack.reason) if ack is not None else None
+    )
+    findings = alerts.describe_findings(screening.findings, ingredients, acknowledged)
+    readiness = screening.readiness
     context = {
         "patient": patient,
         "screening": screening,
+        "banner": alerts.outcome_banner(screening.outcome, findings, readiness),
+        "findings": findings,
         "conditions": [CONDITIONS[c] for c in screening.conditions if c in CONDITIONS],
+        "allergies": [ingredients.name(a) for a in screening.allergies],
         "ack_form": ack_form,
+        "can_screen": is_clinician(request.user),
         "can_acknowledge": is_clinician(request.user) and screening.needs_acknowledgement,
     }
     return render(request, "patients/screening_detail.html", context, status=status)

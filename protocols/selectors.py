@@ -1,5 +1,7 @@
 """Reads of the reference data that screening, views and the API share."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from patients.screening import FormulationSpec
@@ -35,3 +37,28 @@ def protocols_with_formulations() -> QuerySet[Protocol]:
 
 def catalyst_ingredients() -> list[Ingredient]:
     return list(Ingredient.objects.filter(is_catalyst=True).order_by("name"))
+
+
+@dataclass(frozen=True)
+class IngredientNames:
+    """What pages need to name ingredients: {code: name}, which are in the catalyst, and
+    the formulations that include the catalyst."""
+
+    names: dict[str, str]
+    catalyst: frozenset[str]
+    catalyst_formulations: tuple[str, ...]
+    formulations: dict[str, str]  # code -> name
+
+
+def ingredient_names() -> IngredientNames:
+    """Two queries, whatever the number of ingredients and formulations."""
+    ingredients = list(Ingredient.objects.only("code", "name", "is_catalyst"))
+    formulations = list(
+        Formulation.objects.order_by("name").values_list("code", "name", "includes_catalyst")
+    )
+    return IngredientNames(
+        names={i.code: i.name for i in ingredients},
+        catalyst=frozenset(i.code for i in ingredients if i.is_catalyst),
+        catalyst_formulations=tuple(name for _, name, has in formulations if has),
+        formulations={code: name for code, name, _ in formulations},
+    )

@@ -27,6 +27,11 @@ def practice_today_of(serializer: serializers.BaseSerializer) -> date:
     return practice_today(serializer.context["request"].user.practice)
 
 
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 class PatientSerializer(StrictModelSerializer):
     phone = E164PhoneNumberField(required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
@@ -34,6 +39,13 @@ class PatientSerializer(StrictModelSerializer):
     possible_duplicates = serializers.SerializerMethodField(
         help_text="On create: ids of existing patients of the practice with the same name "
         "and date of birth (a warning; the patient is created)."
+    )
+    ready_to_book = serializers.SerializerMethodField(
+        help_text="Per indication: whether a course may be booked now (the gate "
+        "POST /courses/ applies)."
+    )
+    ready_to_book_reasons = serializers.SerializerMethodField(
+        help_text="Per indication: why not, when `ready_to_book` is false (empty when true)."
     )
 
     class Meta:
@@ -49,8 +61,26 @@ class PatientSerializer(StrictModelSerializer):
             "created_at",
             "updated_at",
             "possible_duplicates",
+            "ready_to_book",
+            "ready_to_book_reasons",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def _readiness(self, obj) -> dict:
+        return self.context.get("readiness", {}).get(obj.pk, {})
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.BooleanField(), help_text="skin, hair")
+    )
+    def get_ready_to_book(self, obj) -> dict[str, bool]:
+        return {ind: r.is_ready for ind, r in self._readiness(obj).items()}
+
+    @extend_schema_field(serializers.DictField(child=ReasonSerializer(many=True)))
+    def get_ready_to_book_reasons(self, obj) -> dict[str, list[dict]]:
+        return {
+            ind: [reason.as_dict() for reason in r.reasons]
+            for ind, r in self._readiness(obj).items()
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_possible_duplicates(self, obj) -> list[str]:
@@ -161,6 +191,13 @@ class ScreeningSerializer(serializers.ModelSerializer):
     needs_acknowledgement = serializers.BooleanField(read_only=True)
     created_by_name = serializers.CharField(source="created_by.display_name", read_only=True)
     therapy_goal = serializers.SerializerMethodField()
+    ready_to_book = serializers.SerializerMethodField(
+        help_text="Whether a course may be booked on this screening (the gate "
+        "POST /courses/ applies): false for a superseded screening."
+    )
+    ready_to_book_reasons = ReasonSerializer(
+        many=True, read_only=True, source="readiness.reasons", help_text="Why not."
+    )
 
     class Meta:
         model = Screening
@@ -181,6 +218,8 @@ class ScreeningSerializer(serializers.ModelSerializer):
             "rule_set_version",
             "needs_acknowledgement",
             "acknowledgement",
+            "ready_to_book",
+            "ready_to_book_reasons",
             "created_by",
             "created_by_name",
             "created_at",
@@ -190,6 +229,9 @@ class ScreeningSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=TherapyGoal.choices, allow_null=True))
     def get_therapy_goal(self, obj) -> str | None:
         return obj.therapy_goal or None
+
+    def get_ready_to_book(self, obj) -> bool:
+        return obj.readiness.is_ready
 
     @extend_schema_field(AcknowledgementSerializer(allow_null=True))
     def get_acknowledgement(self, obj) -> dict | None:

@@ -38,6 +38,22 @@ class PatientViewSet(PracticeViewSet):
             qs = selectors.search_patients(qs, self.request.query_params.get("q"))
         return qs
 
+    def _readiness(self, patients) -> dict:
+        """The booking gate per patient and indication: one query for the shown rows."""
+        latest = selectors.latest_screenings(self.request.user, [p.pk for p in patients])
+        return {p.pk: selectors.readiness_for(p, latest) for p in patients}
+
+    def get_serializer(self, *args, **kwargs):
+        """Every representation of patients carries their readiness (the ETag too)."""
+        instance = args[0] if args else kwargs.get("instance")
+        shown = [instance] if isinstance(instance, Patient) else instance
+        if isinstance(shown, list):
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "readiness": self._readiness(shown),
+            }
+        return super().get_serializer(*args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         patient = self.get_object()
         audit.record(request.user, Action.PATIENT_VIEW, patient, patient_id=patient.pk)
@@ -55,11 +71,13 @@ class PatientViewSet(PracticeViewSet):
         )
         serializer.instance = services.create_patient(actor=self.request.user, **data)
         serializer.context["possible_duplicates"] = {serializer.instance.pk: duplicates}
+        serializer.context["readiness"] = self._readiness([serializer.instance])
 
     def perform_update(self, serializer):
         serializer.instance = services.update_patient(
             actor=self.request.user, patient=serializer.instance, **serializer.validated_data
         )
+        serializer.context["readiness"] = self._readiness([serializer.instance])
 
     @extend_schema(responses=PatientVersionSerializer(many=True))
     @action(detail=True, methods=["get"])

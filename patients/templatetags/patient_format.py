@@ -15,3 +15,9 @@ def age(born: date | None, on: date | None = None) -> str:
         return ""
     today = on or timezone.localdate()
     return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key` for dictionaries keyed by variables."""
+    return mapping.get(key) if mapping else None

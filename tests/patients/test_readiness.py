@@ -1,0 +1,114 @@
+"""The ready-to-book gate (DOMAIN.md "Ready to book"), pure: every reason, and the
+property that anything missing means not ready."""
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from patients.readiness import Missing, ScreeningFacts, ready_to_book, status_of
+from patients.screening import Outcome
+
+READY = ScreeningFacts(
+    indication="skin",
+    outcome=Outcome.ELIGIBLE,
+    acknowledged=False,
+    informed_consent=True,
+    expectations_acknowledged=True,
+    patient_sex="female",
+)
+
+
+def test_eligible_with_consent_and_expectations_is_ready():
+    gate = ready_to_book("skin", READY)
+    assert gate.is_ready and gate.reasons == ()
+    assert status_of(gate).label == "Ready to book"
+
+
+def test_nothing_screened_is_not_ready():
+    gate = ready_to_book("hair", None)
+    assert gate.codes == (Missing.NOT_SCREENED,)
+    assert status_of(gate).label == "Not screened"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"outcome": Outcome.EXCLUDED}, [Missing.EXCLUDED]),
+        ({"outcome": Outcome.DEFERRED}, [Missing.DEFERRED]),
+        ({"outcome": Outcome.CAUTION}, [Missing.CAUTION_NOT_ACKNOWLEDGED]),
+        ({"informed_consent": False}, [Missing.INFORMED_CONSENT]),
+        ({"expectations_acknowledged": False}, [Missing.EXPECTATIONS]),
+        ({"is_latest": False}, [Missing.SUPERSEDED]),
+        (
+            {"informed_consent": False, "expectations_acknowledged": False},
+            [Missing.INFORMED_CONSENT, Missing.EXPECTATIONS],
+        ),
+    ],
+)
+def test_each_missing_fact_is_named(change, expected):
+    gate = ready_to_book("skin", replace(READY, **change))
+    assert not gate.is_ready
+    assert list(gate.codes) == expected
+    assert all(r.message for r in gate.reasons)
+
+
+def test_an_acknowledged_caution_is_ready():
+    facts = replace(READY, outcome=Outcome.CAUTION, acknowledged=True)
+    assert ready_to_book("skin", facts).is_ready
+
+
+def test_an_acknowledgement_does_not_lift_an_exclusion():
+    facts = replace(READY, outcome=Outcome.EXCLUDED, acknowledged=True)
+    assert ready_to_book("skin", facts).codes == (Missing.EXCLUDED,)
+
+
+def test_a_man_with_hair_loss_needs_the_prognosis_explained():
+    man = replace(READY, indication="hair", patient_sex="male", prognosis_explained=None)
+    assert ready_to_book("hair", man).codes == (Missing.PROGNOSIS_NOT_EXPLAINED,)
+    assert ready_to_book("hair", replace(man, prognosis_explained=False)).codes == (
+        Missing.PROGNOSIS_NOT_EXPLAINED,
+    )
+    assert ready_to_book("hair", replace(man, prognosis_explained=True)).is_ready
+    # Not for skin, and not for women.
+    assert ready_to_book("skin", replace(man, indication="skin")).is_ready
+    assert ready_to_book("hair", replace(man, patient_sex="female")).is_ready
+
+
+def test_status_labels_follow_the_worst_reason():
+    caution = ready_to_book("skin", replace(READY, outcome=Outcome.CAUTION))
+    assert status_of(caution).label == "Caution, not acknowledged"
+    assert status_of(caution).tone == "caution"
+    no_consent = ready_to_book("skin", replace(READY, informed_consent=False))
+    assert status_of(no_consent).label == "Not ready: consent missing"
+    deferred = ready_to_book("skin", replace(READY, outcome=Outcome.DEFERRED))
+    assert status_of(deferred).tone == "deferred"
+
+
+@given(
+    outcome=st.sampled_from(list(Outcome)),
+    acknowledged=st.booleans(),
+    consent=st.booleans(),
+    expectations=st.booleans(),
+    sex=st.sampled_from(["female", "male", "other"]),
+    prognosis=st.sampled_from([None, False, True]),
+    indication=st.sampled_from(["skin", "hair"]),
+    is_latest=st.booleans(),
+)
+def test_ready_exactly_when_every_condition_of_the_domain_holds(
+    outcome, acknowledged, consent, expectations, sex, prognosis, indication, is_latest
+):
+    facts = ScreeningFacts(
+        indication, outcome, acknowledged, consent, expectations, sex, prognosis, is_latest
+    )
+    expected = (
+        is_latest
+        and (outcome == Outcome.ELIGIBLE or (outcome == Outcome.CAUTION and acknowledged))
+        and consent
+        and expectations
+        and not (indication == "hair" and sex == "male" and not prognosis)
+    )
+    gate = ready_to_book(indication, facts)
+    assert gate.is_ready is expected
+    assert gate.is_ready is (gate.reasons == ())
