@@ -2,8 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from patients.screening import FormulationSpec
 from protocols.models import Formulation, Ingredient, Protocol
+from protocols.specs import FormulationSpec
 
 
 def formulation_specs(indication: str) -> list[FormulationSpec]:
