@@ -49,6 +49,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/mypy mesoplan patients protocols sessions reports
+	$(BIN)/lint-imports --no-logo
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
@@ -58,4 +59,4 @@ worker: $(STAMP)
 	$(BIN)/celery -A mesoplan worker -B --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
