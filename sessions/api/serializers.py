@@ -10,14 +10,20 @@ class ClinicianWithFeedSerializer(ClinicianSerializer):
     """The clinician as API.md lists them: staff fields plus the private feed URL."""
 
     feed_url = serializers.SerializerMethodField(
-        help_text="Private iCalendar subscription URL (no patient names); revocable."
+        help_text=(
+            "Private iCalendar subscription URL (no patient names); revocable. Shown to the "
+            "clinician themself only: null for everyone else, managers included."
+        )
     )
 
     class Meta(ClinicianSerializer.Meta):
         fields = [*ClinicianSerializer.Meta.fields, "feed_url"]
 
-    @extend_schema_field(serializers.URLField())
-    def get_feed_url(self, obj) -> str:
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_feed_url(self, obj) -> str | None:
+        # The URL works without credentials: whoever holds it reads the calendar, so a
+        # colleague listing the practice's clinicians must not receive it.
         request = self.context.get("request")
-        path = feed_path(obj)
-        return request.build_absolute_uri(path) if request else path
+        if request is None or request.user.pk != obj.pk:
+            return None
+        return request.build_absolute_uri(feed_path(obj))
