@@ -49,13 +49,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/mypy mesoplan patients protocols sessions reports
+	$(BIN)/lint-imports --no-logo
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH)
 
+# A Celery worker with an embedded beat, for development (like `make run`: debug on, the
+# dev secret key). It needs a broker; without CELERY_BROKER_URL tasks run inside the web
+# process and there is nothing for a worker to do. Beat keeps its schedule under var/.
 worker: $(STAMP)
-	$(BIN)/celery -A mesoplan worker -B --loglevel=INFO
+	@test -n "$$CELERY_BROKER_URL" || { \
+	  echo "make worker needs a broker, e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker"; \
+	  echo "(without one, make run executes every task in-process: no worker needed)"; exit 2; }
+	@mkdir -p var
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A mesoplan worker -B \
+	  --schedule var/celerybeat-schedule --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -10,8 +10,30 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + live_server
+
+# Hypothesis profiles. "dev" keeps Hypothesis' defaults (a 200 ms deadline and every
+# health check), so a slow rule shows up where it is written. "ci" runs on loaded
+# machines with every core busy (pytest-xdist, PostgreSQL, a Celery worker): timing says
+# nothing there, so no deadline and no too_slow health check; a failure prints the blob
+# that reproduces it. CI=true or HYPOTHESIS_PROFILE=ci selects it (.ci/run sets the latter).
+# Both from Hypothesis' own defaults: with CI set, the current default is already
+# Hypothesis' built-in ci profile, which would otherwise leak into "dev".
+_defaults = settings.get_profile("default")
+settings.register_profile("dev", parent=_defaults)
+settings.register_profile(
+    "ci",
+    parent=_defaults,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
+)
 
 _DB_URL = os.environ.get("DATABASE_URL", "")
 _BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -252,12 +252,22 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Logging: to stdout, for the process manager ---------------------------------------
+# One handler, on the root logger. Django first installs its own defaults, whose `django`
+# logger has a console handler (shown when DEBUG is on) and still propagates to the root:
+# every django.* line printed twice. Naming `django` here replaces its handlers with none,
+# so its records reach the root handler only. (Its mail_admins handler goes too: ADMINS
+# is empty.) `django.server`, runserver's request lines, keeps Django's own handler and
+# does not propagate.
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 EMAIL_BACKEND = env.str(

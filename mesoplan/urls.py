@@ -16,11 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "feeds/calendar/<uuid:clinician_id>/<str:token>.ics",
-        views.calendar_feed,
-        name="calendar-feed",
-    ),
+    path("", include("sessions.urls")),
     path("patients/", include("patients.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

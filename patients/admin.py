@@ -4,18 +4,8 @@ here too: screenings and acknowledgements are never edited."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from mesoplan.admin_readonly import ReadOnlyAdmin
 from patients.models import Patient, Screening, ScreeningAcknowledgement
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Patient)

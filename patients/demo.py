@@ -1,7 +1,8 @@
 """Synthetic demo patients (invented names) with screenings across every outcome.
 
 Deterministic for a seed: each patient's id is a UUID derived from the seed and its
-index, so re-running finds it and adds nothing.
+index, so re-running finds it and adds nothing. `seed_demo` is this app's part of
+`manage.py seed_demo`.
 """
 
 import random
@@ -225,3 +226,9 @@ def seed_patients(practices, count: int, seed: int) -> int:
                 expectations_acknowledged=True,
             )
     return created
+
+
+def seed_demo(staff, patients: int, seed: int) -> list[str]:
+    """This app's demo data for `manage.py seed_demo`: the lines it prints."""
+    new = seed_patients(staff.practices, patients, seed)
+    return [f"Patients: {new} new ({patients} requested, seed {seed})."]

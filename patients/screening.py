@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from protocols.specs import FormulationSpec
+
 from .contraindications import (
     CONDITION_GROUPS,
     CONDITIONS,
@@ -58,15 +60,6 @@ class Outcome(enum.StrEnum):
     @property
     def allows_booking(self) -> bool:
         return self in (Outcome.ELIGIBLE, Outcome.CAUTION)
-
-
-@dataclass(frozen=True)
-class FormulationSpec:
-    """A formulation as screening needs it: code, name, {ingredient code: name}."""
-
-    code: str
-    name: str
-    ingredients: Mapping[str, str]
 
 
 @dataclass(frozen=True)

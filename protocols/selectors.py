@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from patients.screening import FormulationSpec
 from protocols.models import Formulation, Ingredient, Protocol
+from protocols.specs import FormulationSpec
 
 
 def formulation_specs(indication: str) -> list[FormulationSpec]:

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from mesoplan.calendar_feed import feed_token
+from sessions.calendar_feed import feed_token
 
 pytestmark = pytest.mark.django_db
 

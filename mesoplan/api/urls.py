@@ -1,16 +1,13 @@
-"""/api/v1/: every app's API routes, in one router."""
+"""/api/v1/: every app's API routes. Wiring may name every app; each app's api/urls.py
+holds its own router (the clinicians resource lives in sessions.api, with its calendar)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from mesoplan.api.routers import OptionalSlashRouter
-from mesoplan.api.views import ClinicianViewSet, TokenView
+from mesoplan.api.views import TokenView
 
-router = OptionalSlashRouter()
-router.register("clinicians", ClinicianViewSet, basename="clinician")
-
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("protocols.api.urls")),
     path("", include("patients.api.urls")),
-    *router.urls,
+    path("", include("sessions.api.urls")),
 ]

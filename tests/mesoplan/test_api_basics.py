@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mesoplan.calendar_feed import feed_token
+from sessions.calendar_feed import feed_token
 from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,28 @@ def test_another_clinician_may_not_revoke_my_feed(api_for, clinician_a, practice
     colleague = ClinicianFactory(practice=practice_a)
     response = api_for(colleague).post(f"/api/v1/clinicians/{clinician_a.pk}/feed/revoke/")
     assert response.status_code == 403
+
+
+def test_feed_url_is_shown_to_its_owner_only(api_for, clinician_a, manager_a, practice_a):
+    colleague = ClinicianFactory(practice=practice_a)
+    rows = {r["id"]: r for r in api_for(colleague).get("/api/v1/clinicians/").json()["results"]}
+    assert rows[str(clinician_a.pk)]["feed_url"] is None
+    assert rows[str(colleague.pk)]["feed_url"].endswith(f"/{feed_token(colleague)}.ics")
+    detail = api_for(colleague).get(f"/api/v1/clinicians/{clinician_a.pk}/").json()
+    assert "feed_url" in detail and detail["feed_url"] is None
+    managed = api_for(manager_a).get("/api/v1/clinicians/").json()["results"]
+    assert managed and all(row["feed_url"] is None for row in managed)
+
+
+def test_a_manager_revokes_a_feed_without_receiving_the_new_url(api_for, clinician_a, manager_a):
+    old = feed_token(clinician_a)
+    response = api_for(manager_a).post(f"/api/v1/clinicians/{clinician_a.pk}/feed/revoke/")
+    assert response.status_code == 200 and response.json()["feed_url"] is None
+    clinician_a.refresh_from_db()
+    assert feed_token(clinician_a) != old
+
+
+def test_schema_documents_feed_url_as_nullable(client):
+    schema = client.get("/api/schema/?format=json").json()
+    feed_url = schema["components"]["schemas"]["Clinician"]["properties"]["feed_url"]
+    assert feed_url["nullable"] is True and feed_url["readOnly"] is True

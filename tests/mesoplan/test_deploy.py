@@ -59,3 +59,18 @@ def test_compose_wires_web_worker_beat_to_one_postgres_and_redis():
     assert "gunicorn" in " ".join(services["web"]["command"])
     assert "worker" in services["worker"]["command"] and "beat" in services["beat"]["command"]
     assert "healthcheck" in services["web"]
+
+
+def test_compose_migrates_once_in_a_job_that_web_worker_and_beat_wait_for():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    migrate = services["migrate"]
+    command = migrate["command"]
+    assert command[-3:] == ["manage.py", "migrate", "--noinput"]
+    assert migrate["restart"] == "no", "a job runs once and exits"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["environment"]["DATABASE_URL"] == services["web"]["environment"]["DATABASE_URL"]
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        condition = service["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully", name
+        assert "migrate" not in " ".join(service["command"]), f"{name} must not migrate itself"

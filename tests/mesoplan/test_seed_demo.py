@@ -56,3 +56,19 @@ def test_seed_is_deterministic_for_a_seed_and_creates_what_it_plans():
     call_command("seed_demo", "--patients", "6", "--seed", "3", "--password", "pw")
     created = {p.pk: (p.first_name, p.last_name, p.date_of_birth) for p in Patient.objects.all()}
     assert created == {d.pk: (d.first_name, d.last_name, d.date_of_birth) for d in plan}
+
+
+def test_seed_demo_asks_each_app_for_its_demo_data_in_installed_apps_order():
+    from io import StringIO
+
+    from mesoplan.management.commands.seed_demo import app_demo_seeders
+    from patients import demo as patients_demo
+
+    seeders = list(app_demo_seeders())
+    assert patients_demo.seed_demo in seeders
+    out = StringIO()
+    call_command("seed_demo", "--patients", "2", "--seed", "5", "--password", "pw", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Demo data ready."
+    assert lines[1] == "Patients: 2 new (2 requested, seed 5)."
+    assert lines[2] == "Accounts (password: pw):"

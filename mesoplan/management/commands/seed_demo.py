@@ -2,12 +2,35 @@
 
 Deterministic for a seed and safe to re-run: every row is found by a natural key (slug,
 username) or a UUID derived from the seed, so a second run adds nothing.
+
+The foundation seeds the network, practices and staff; every other app that has demo
+data says so with a `seed_demo(staff, patients=N, seed=S) -> list[str]` function in its
+`demo.py` (the lines to print). Apps are asked in INSTALLED_APPS order, so an app's demo
+data can build on the data of the apps listed before it.
 """
 
+from collections.abc import Callable, Iterator
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from mesoplan.demo import seed_staff
+from mesoplan.demo import DemoStaff, seed_staff
+
+DemoSeeder = Callable[..., list[str]]
+
+
+def app_demo_seeders() -> Iterator[DemoSeeder]:
+    """Each installed app's `demo.seed_demo`, in INSTALLED_APPS order."""
+    for app_config in apps.get_app_configs():
+        if not module_has_submodule(app_config.module, "demo"):
+            continue
+        module = import_module(f"{app_config.name}.demo")
+        seeder = getattr(module, "seed_demo", None)
+        if callable(seeder):
+            yield seeder
 
 
 class Command(BaseCommand):
@@ -26,7 +49,7 @@ class Command(BaseCommand):
             raise SystemExit(2)
         with transaction.atomic():
             staff = seed_staff(options["password"])
-            extras = self.seed_domain(staff, options)
+            extras = self.seed_apps(staff, options)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for line in extras:
             self.stdout.write(line)
@@ -35,9 +58,8 @@ class Command(BaseCommand):
             where = user.practice or user.network
             self.stdout.write(f"  {user.username:<14} {user.get_role_display():<18} {where}")
 
-    def seed_domain(self, staff, options) -> list[str]:
-        """Patients with screenings; later issues add courses, sessions and surveys."""
-        from patients.demo import seed_patients
-
-        new = seed_patients(staff.practices, options["patients"], options["seed"])
-        return [f"Patients: {new} new ({options['patients']} requested, seed {options['seed']})."]
+    def seed_apps(self, staff: DemoStaff, options) -> list[str]:
+        lines: list[str] = []
+        for seed_demo in app_demo_seeders():
+            lines += seed_demo(staff, patients=options["patients"], seed=options["seed"])
+        return lines

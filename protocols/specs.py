@@ -1,0 +1,22 @@
+"""Frozen, ORM-free views of the reference data for the pure rule engines.
+
+`protocols.selectors` builds them from database rows; engines in the apps above
+(patients' screening, later the course planner) take them as plain values.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FormulationSpec:
+    """A formulation as screening needs it: code, name, {ingredient code: name},
+    the catalyst's ingredients included where the formulation contains it.
+
+    >>> FormulationSpec("mesolift", "NWM-MesoLift", {"dmae": "DMAE"}).ingredients["dmae"]
+    'DMAE'
+    """
+
+    code: str
+    name: str
+    ingredients: Mapping[str, str]
