@@ -56,7 +56,11 @@ class Patient(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "date_of_birth"]
         indexes = [
-            models.Index(fields=["practice", "last_name", "first_name"], name="patient_name_idx"),
+            # The list's order with its unique tie-breaker: keyset pages start here.
+            models.Index(
+                fields=["practice", "last_name", "first_name", "date_of_birth", "id"],
+                name="patient_order_idx",
+            ),
             models.Index(fields=["practice", "date_of_birth"], name="patient_dob_idx"),
         ]
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +14,7 @@ from mesoplan.access import practice_staff_required
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.keyset import InvalidCursor, page_after
 from mesoplan.roles import is_clinician
 from mesoplan.tenancy import get_scoped_or_404
 from patients import alerts, selectors, services
@@ -28,6 +28,13 @@ from protocols.selectors import all_ingredients
 PAGE_SIZE = 25
 
 
+def _page_size(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or PAGE_SIZE), 1), 100)
+    except ValueError:
+        return PAGE_SIZE
+
+
 @dataclass(frozen=True)
 class PatientRow:
     patient: Patient
@@ -38,17 +45,28 @@ class PatientRow:
 def patient_list(request):
     q = request.GET.get("q", "").strip()
     patients = selectors.search_patients(selectors.patients_for(request.user), q)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    size = _page_size(request.GET.get("size"))
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = page_after(patients, cursor, size)
+    except InvalidCursor:  # a stale or edited link: start again at the top
+        cursor, page = None, page_after(patients, None, size)
     # The screening columns are read for the shown rows only, in one query.
-    latest = selectors.latest_screenings(request.user, [p.pk for p in page.object_list])
+    latest = selectors.latest_screenings(request.user, [p.pk for p in page.rows])
     rows = [
         PatientRow(
             patient,
             [(ind, status_of(r)) for ind, r in selectors.readiness_for(patient, latest).items()],
         )
-        for patient in page.object_list
+        for patient in page.rows
     ]
-    context = {"page": page, "rows": rows, "q": q}
+    context = {
+        "rows": rows,
+        "q": q,
+        "size": size,
+        "cursor": cursor,
+        "next_cursor": page.next_cursor,
+    }
     if request.htmx:
         return render(request, "patients/_patient_rows.html", context)
     return render(request, "patients/patient_list.html", context)

@@ -109,3 +109,35 @@ def test_session_ends_after_inactivity(client, clinician_a):
 
 def test_unauthenticated_api_call_is_401(client, clinician_a):
     assert client.get("/api/v1/clinicians/").status_code == 401
+
+
+def test_pages_do_not_write_the_session_on_every_request(client, clinician_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(clinician_a)
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):
+        client.get(reverse("home"))  # the first request renews the expiry
+    with (
+        time_machine.travel(start + timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        assert client.get(reverse("home")).status_code == 200
+    writes = [q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"]]
+    assert not [w for w in writes if w.startswith(("UPDATE", "INSERT"))], writes
+    with (
+        time_machine.travel(start + timedelta(seconds=70), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        client.get(reverse("home"))  # a minute on: renewed once more
+    assert any(
+        q["sql"].startswith("UPDATE") and "django_session" in q["sql"] for q in ctx.captured_queries
+    )
+
+
+def test_token_requests_create_no_session(api_a):
+    from django.contrib.sessions.models import Session
+
+    assert api_a.get("/api/v1/clinicians/").status_code == 200
+    assert Session.objects.count() == 0

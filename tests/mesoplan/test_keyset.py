@@ -1,0 +1,107 @@
+"""Cursor paging: every row exactly once however many share a name and birth date; a
+page is a WHERE over an index, never OFFSET or COUNT; junk cursors are a 400."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mesoplan.keyset import InvalidCursor, decode_cursor, encode_cursor, ordering_of, page_after
+from patients import services
+from patients.models import Patient, Screening
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def twins(practice_a):
+    """Seven patients with the very same name and birth date, and a few others."""
+    born = datetime.date(1980, 1, 1)
+    same = [
+        PatientFactory(practice=practice_a, first_name="Anna", last_name="Roth", date_of_birth=born)
+        for _ in range(7)
+    ]
+    others = [PatientFactory(practice=practice_a, last_name=n) for n in ("Arnold", "Vogt", "Zorn")]
+    return same + others
+
+
+def test_the_order_always_ends_in_the_primary_key():
+    assert ordering_of(Patient.objects.all()) == ("last_name", "first_name", "date_of_birth", "pk")
+    assert ordering_of(Screening.objects.all()) == ("-created_at", "-pk")
+    assert ordering_of(Patient.objects.order_by("-pk")) == ("-pk",)
+
+
+def test_walking_the_api_yields_every_patient_exactly_once(api_a, twins):
+    seen, url, pages = [], "/api/v1/patients/?page_size=2", 0
+    while url:
+        body = api_a.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
+        assert "count" not in body
+    assert sorted(seen) == sorted(str(p.pk) for p in twins)
+    assert len(seen) == len(set(seen)) == 10 and pages == 5
+
+
+def test_the_browser_list_walks_every_patient_once_too(browser_a, twins):
+    seen, url, pages = [], "/patients/?size=3", 0
+    while url:
+        pages += 1
+        response = browser_a.get(url)
+        seen += [str(r.patient.pk) for r in response.context["rows"]]
+        cursor = response.context["next_cursor"]
+        url = f"/patients/?size=3&cursor={cursor}" if cursor else None
+    assert sorted(seen) == sorted(str(p.pk) for p in twins)
+    assert len(seen) == 10 and pages == 4
+
+
+def test_a_deep_page_is_a_where_clause_not_offset_or_count(api_a, twins):
+    first = api_a.get("/api/v1/patients/?page_size=2").json()
+    deep = first
+    for _ in range(3):
+        deep = api_a.get(deep["next"]).json()
+    with CaptureQueriesContext(connection) as ctx:
+        api_a.get(deep["next"])
+    sql = " ".join(q["sql"].upper() for q in ctx.captured_queries)
+    assert "OFFSET" not in sql and "COUNT(" not in sql
+
+
+@pytest.mark.parametrize(
+    "cursor", ["junk", "W10", "WyJhIl0", "bnVsbA", "WzEsMiwzLDRd", "WyJ4IiwieCIsIngiLCJ4Il0", "%00"]
+)
+def test_a_cursor_the_server_did_not_write_is_a_400(api_a, twins, cursor):
+    response = api_a.get(f"/api/v1/patients/?cursor={cursor}")
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+@pytest.mark.parametrize("size", ["0", "201", "x", "-1"])
+def test_page_size_out_of_range_is_a_400(api_a, size):
+    response = api_a.get(f"/api/v1/patients/?page_size={size}")
+    assert response.status_code == 400 and "page_size" in response.json()
+
+
+def test_cursor_round_trip_keeps_types(twins):
+    ordering = ordering_of(Patient.objects.all())
+    cursor = encode_cursor(twins[0], ordering)
+    values = decode_cursor(cursor, Patient, ordering)
+    assert values == [twins[0].last_name, "Anna", datetime.date(1980, 1, 1), twins[0].pk]
+    with pytest.raises(InvalidCursor):
+        decode_cursor(cursor, Screening, ordering_of(Screening.objects.all()))
+
+
+def test_descending_lists_page_newest_first(clinician_a, practice_a):
+    patient = PatientFactory(practice=practice_a)
+    made = [
+        services.create_screening(actor=clinician_a, patient=patient, indication="skin")
+        for _ in range(5)
+    ]
+    first = page_after(Screening.objects.filter(patient=patient), None, 2)
+    second = page_after(Screening.objects.filter(patient=patient), first.next_cursor, 2)
+    third = page_after(Screening.objects.filter(patient=patient), second.next_cursor, 2)
+    walked = first.rows + second.rows + third.rows
+    assert [s.pk for s in walked] == [
+        s.pk for s in sorted(made, key=lambda s: (s.created_at, s.pk), reverse=True)
+    ]
+    assert third.next_cursor is None
