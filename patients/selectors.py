@@ -96,13 +96,28 @@ def _newest_of_its_kind() -> Subquery:
 
 def latest_screenings(actor, patient_ids: Iterable) -> dict[tuple, Screening]:
     """{(patient id, indication): latest screening} for the given patients, in one query
-    however many patients and screenings (only the rows shown are looked at)."""
+    however many patients and screenings (only the rows shown are looked at). Carries what
+    the gate reads (`readiness_for`), not the findings."""
     rows = (
-        screenings_for(actor)
+        scoped(Screening, actor)
         .filter(patient_id__in=list(patient_ids))
         .filter(pk=_newest_of_its_kind())
+        .select_related("acknowledgement")
+        .only(*LATEST_FIELDS)
     )
     return {(s.patient_id, s.indication): s for s in rows}
+
+
+LATEST_FIELDS = (
+    "id",
+    "patient_id",
+    "indication",
+    "outcome",
+    "informed_consent",
+    "expectations_acknowledged",
+    "prognosis_explained",
+    "acknowledgement__id",
+)
 
 
 def display_ingredients() -> Ingredients:
