@@ -29,8 +29,8 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     try:
         canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":"))
         payload = canonical.encode()
-    except (ValueError, UnicodeDecodeError):
-        payload = body
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        payload = body  # not plain JSON: compared byte for byte
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + payload).hexdigest()
 
 

@@ -58,12 +58,18 @@ class IdempotentPostMixin:
         claim = getattr(self, "_idempotency_claim", None)
         if claim is not None:
             self._idempotency_claim = None
-            if response.status_code >= 500:
+            try:
+                if response.status_code >= 500:
+                    idempotency.release_claim(claim)
+                else:
+                    body = json.loads(json.dumps(getattr(response, "data", None), cls=JSONEncoder))
+                    headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
+                    idempotency.complete_claim(claim, response.status_code, body, headers)
+            except BaseException:
+                # Whatever failed (a body that cannot be stored, say), the key must not
+                # stay "in flight": every retry would answer 409 for 24 hours.
                 idempotency.release_claim(claim)
-            else:
-                body = json.loads(json.dumps(getattr(response, "data", None), cls=JSONEncoder))
-                headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
-                idempotency.complete_claim(claim, response.status_code, body, headers)
+                raise
         return response
 
     def dispatch(self, request, *args, **kwargs):
