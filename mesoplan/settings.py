@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "patients",
     "sessions.apps.SessionsConfig",
     "reports",
+    "office",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from mesoplan import views
 from mesoplan.api.urls import urlpatterns as api_v1
+from office.urls import audit_urls, staff_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,8 @@ urlpatterns = [
         name="calendar-feed",
     ),
     path("patients/", include("patients.urls")),
+    path("staff/", include(staff_urls)),
+    path("audit/", include(audit_urls)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline style attributes; scripts stay 'self' only.

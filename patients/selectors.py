@@ -2,8 +2,10 @@
 practice, with the joins their callers need (a constant number of queries)."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 import phonenumbers
 from django.conf import settings
@@ -114,3 +116,12 @@ def patient_history(patient: Patient) -> list[PatientVersion]:
         )
         versions.append(PatientVersion(record.history_date, by, "changed", changes))
     return versions
+
+
+def patient_names(actor, ids: Iterable[UUID | None]) -> dict[UUID, str]:
+    """Full names of the actor's patients among `ids` (others are simply absent)."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    rows = scoped(Patient, actor).filter(pk__in=wanted).values_list("pk", "first_name", "last_name")
+    return {pk: f"{first} {last}" for pk, first, last in rows}
