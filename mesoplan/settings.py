@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "patients",
     "sessions.apps.SessionsConfig",
     "reports",
+    "office",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,9 @@ TIME_ZONE = "UTC"  # storage; each practice displays and plans in its own zone
 USE_I18N = True
 USE_TZ = True
 DEFAULT_PRACTICE_TIME_ZONE = "Europe/Berlin"
+# A deferred screening (a temporary contraindication, DOMAIN.md) is due to be repeated
+# this many days after it was taken; the clinician's home page lists the patients due.
+DEFERRAL_RESCREEN_DAYS = env.int("DEFERRAL_RESCREEN_DAYS", default=14)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 

@@ -1,19 +1,11 @@
-"""Browser pages of the project package: home per role, health."""
+"""Browser pages of the project package: health. (Each role's home page, built from the
+clinical apps' work queues, lives in `office`, above them.)"""
 
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mesoplan.health import health_report
-from mesoplan.home import home_context
-
-
-@login_required
-def home(request):
-    context = home_context(request.user)
-    return render(request, context["template"], context)
 
 
 @never_cache

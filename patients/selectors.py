@@ -5,11 +5,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 import phonenumbers
 from django.conf import settings
+from django.db import models
 from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from mesoplan.audit import Action
+from mesoplan.models import AuditEntry
 from mesoplan.tenancy import scoped
 from protocols.models import Indication
 from protocols.selectors import ingredient_names
@@ -17,6 +21,7 @@ from protocols.selectors import ingredient_names
 from .alerts import Ingredients, LatestScreening
 from .models import Patient, Screening
 from .readiness import Readiness, facts_of, ready_to_book
+from .screening import Outcome
 
 
 def patients_for(actor) -> QuerySet[Patient]:
@@ -182,3 +187,135 @@ def patient_history(patient: Patient) -> list[PatientVersion]:
         )
         versions.append(PatientVersion(record.history_date, by, "changed", changes))
     return versions
+
+
+# --- Work queues and figures for the home pages (each a constant number of queries) ---
+
+
+def latest_screenings_of_practice(actor) -> QuerySet[Screening]:
+    """Each patient's latest screening per indication: the one that decides readiness."""
+    return screenings_for(actor).filter(pk=_newest_of_its_kind())
+
+
+def cautions_awaiting_acknowledgement(actor) -> QuerySet[Screening]:
+    """Latest screenings with outcome caution and no clinician acknowledgement yet,
+    oldest first (an older screening superseded by a newer one is no longer open)."""
+    return (
+        latest_screenings_of_practice(actor)
+        .filter(outcome=Outcome.CAUTION, acknowledgement__isnull=True)
+        .order_by("created_at", "pk")
+    )
+
+
+def deferred_awaiting_rescreening(actor) -> QuerySet[Screening]:
+    """Latest screenings with outcome deferred, oldest (so soonest due) first."""
+    return (
+        latest_screenings_of_practice(actor)
+        .filter(outcome=Outcome.DEFERRED)
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class RecentPatient:
+    patient: Patient
+    viewed_at: datetime
+
+
+def recently_viewed_patients(actor, *, limit: int = 8) -> list[RecentPatient]:
+    """The last `limit` distinct patients whose record the actor opened (from the audit
+    trail), most recent first, with their latest screening annotated. Two queries."""
+    views = list(
+        scoped(AuditEntry, actor)
+        .filter(actor=actor, action=Action.PATIENT_VIEW, patient_id__isnull=False)
+        .values("patient_id")
+        .annotate(viewed_at=models.Max("at"))
+        .order_by("-viewed_at")[:limit]
+    )
+    newest_outcome = (
+        Screening.objects.filter(patient=OuterRef("pk")).order_by("-created_at").values("outcome")
+    )
+    patients = (
+        patients_for(actor)
+        .annotate(latest_outcome=Subquery(newest_outcome[:1]))  # eight rows: cheap here
+        .in_bulk([view["patient_id"] for view in views])
+    )
+    return [
+        RecentPatient(patients[view["patient_id"]], view["viewed_at"])
+        for view in views
+        if view["patient_id"] in patients
+    ]
+
+
+@dataclass(frozen=True)
+class PracticeGlance:
+    patients: int
+    screenings_this_week: int
+    open_acknowledgements: int
+
+
+def practice_at_a_glance(actor, *, week_starts: datetime) -> PracticeGlance:
+    """Counts for the practice manager: patients, screenings since `week_starts` (the
+    practice's Monday, midnight in its zone), cautions awaiting acknowledgement."""
+    return PracticeGlance(
+        patients=scoped(Patient, actor).count(),
+        screenings_this_week=scoped(Screening, actor).filter(created_at__gte=week_starts).count(),
+        open_acknowledgements=cautions_awaiting_acknowledgement(actor).count(),
+    )
+
+
+@dataclass(frozen=True)
+class PracticeFigures:
+    """Anonymous counts for one practice: no names, no records."""
+
+    patients: int
+    screenings_by_outcome: dict[str, int]  # every outcome, zeros included
+
+    @property
+    def screenings(self) -> int:
+        return sum(self.screenings_by_outcome.values())
+
+
+def _no_screenings() -> dict[str, int]:
+    return {outcome.value: 0 for outcome in Outcome}
+
+
+def network_figures(actor, *, since: datetime) -> dict[UUID, PracticeFigures]:
+    """Per practice in the actor's scope (a network admin's: the network's practices):
+    patients, and screenings since `since` by outcome. Counts only; two queries."""
+    patients = dict(
+        scoped(Patient, actor)
+        .values_list("practice_id")
+        .annotate(count=models.Count("pk"))
+        .order_by()
+    )
+    screenings: dict[UUID, dict[str, int]] = {}
+    rows = (
+        scoped(Screening, actor)
+        .filter(created_at__gte=since)
+        .values_list("patient__practice_id", "outcome")
+        .annotate(count=models.Count("pk"))
+        .order_by()
+    )
+    for practice_id, outcome, count in rows:
+        screenings.setdefault(practice_id, _no_screenings())[outcome] = count
+    return {
+        practice_id: PracticeFigures(
+            patients=patients.get(practice_id, 0),
+            screenings_by_outcome=screenings.get(practice_id, _no_screenings()),
+        )
+        for practice_id in patients.keys() | screenings.keys()
+    }
+
+
+def empty_figures() -> PracticeFigures:
+    return PracticeFigures(patients=0, screenings_by_outcome=_no_screenings())
+
+
+def patient_names(actor, ids: Iterable[UUID | None]) -> dict[UUID, str]:
+    """Full names of the actor's patients among `ids` (others are simply absent)."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    rows = scoped(Patient, actor).filter(pk__in=wanted).values_list("pk", "first_name", "last_name")
+    return {pk: f"{first} {last}" for pk, first, last in rows}

@@ -52,6 +52,11 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
         "pk": w["patient"].pk,
         "screening_pk": w["screening"].pk,
     },
+    "staff:detail": lambda w: {"pk": w["clinician"].pk},
+    "staff:deactivate": lambda w: {"pk": w["clinician"].pk},
+    "staff:reactivate": lambda w: {"pk": w["clinician"].pk},
+    "staff:reset-password": lambda w: {"pk": w["clinician"].pk},
+    "staff:unlock": lambda w: {"pk": w["clinician"].pk},
 }
 # Network-wide reference data: the same for every practice, so readable by all of them.
 SHARED_URLS: dict[str, Callable[[dict], dict]] = {

@@ -16,3 +16,14 @@
     });
   });
 })();
+
+// Account actions (staff pages): a form with data-confirm asks before it is sent. The
+// page says the same in words next to each button, so nothing depends on this.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();

@@ -1,0 +1,241 @@
+"""Staff accounts of a practice, managed by its practice managers: add, change,
+deactivate and reactivate, reset a password, lift a sign-in lock-out.
+
+The service contract (STYLE.md): each takes the acting user, lets only a practice
+manager act, treats a member of another practice as not found (404), runs in one
+transaction and writes its audit entry. A temporary password is returned to the caller
+once and never stored or audited in clear.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from importlib import import_module
+
+from axes.utils import reset as reset_lockout
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from mesoplan import audit
+from mesoplan.audit import Action
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.models import User
+from mesoplan.roles import PRACTICE_ROLES, Role, works_in_practice
+from mesoplan.tenancy import ensure_in_scope
+
+# Roles a practice manager may give: the practice's own staff, never a network admin.
+ASSIGNABLE_ROLES = (Role.CLINICIAN, Role.PRACTICE_MANAGER)
+EDITABLE_FIELDS = ("first_name", "last_name", "email", "role")
+
+# Lower-case letters and digits without look-alikes (l/1, o/0), read out or copied by hand.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    temporary_password: str | None  # set when MesoPlan generated it: show it once
+
+
+def is_practice_manager(user) -> bool:
+    return works_in_practice(user) and user.role == Role.PRACTICE_MANAGER
+
+
+def require_practice_manager(actor) -> None:
+    if not is_practice_manager(actor):
+        raise PermissionDenied("Only a practice manager may manage staff accounts.")
+
+
+def generate_temporary_password() -> str:
+    """Four groups of four characters (about 79 bits), e.g. 'k7pq-m3xz-9wte-h2ra'."""
+    groups = ("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
+
+
+def _member(actor, member: User) -> None:
+    """The member must be staff of the actor's practice (else 404), and not an account
+    the site's administrators keep (superusers)."""
+    ensure_in_scope(actor, member)
+    if member.is_superuser or member.role not in PRACTICE_ROLES:
+        raise PermissionDenied("This account is managed by the site's administrators.")
+
+
+def _check_role(role: str) -> None:
+    if role not in ASSIGNABLE_ROLES:
+        raise InvalidInput({"role": ["Choose clinician or practice manager."]})
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput({"password": list(exc.messages)}) from exc
+
+
+def _label(member: User) -> str:
+    return f"{member.display_name} ({member.username})"
+
+
+def end_sessions_and_tokens(member: User) -> None:
+    """Signs the member out everywhere: deletes their API token and their browser
+    sessions. Django keeps no index from a user to their sessions, so the live ones are
+    read (a practice network has a few hundred at most)."""
+    Token.objects.filter(user=member).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    member_id = str(member.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == member_id:
+            store(session_key=session.session_key).delete()  # clears a cache copy too
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    actor,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    email: str = "",
+    password: str | None = None,
+) -> NewAccount:
+    """Adds a clinician or practice manager to the manager's own practice. Without a
+    password, a temporary one is generated and returned (once)."""
+    require_practice_manager(actor)
+    _check_role(role)
+    username = (username or "").strip()
+    # Usernames are unique in the whole network; refuse ones that differ only in case,
+    # since staff type them by hand (and the lock-out is kept per typed username).
+    if username and User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput({"username": ["This username is already taken."]})
+    member = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=(email or "").strip(),
+        role=role,
+        practice_id=actor.practice_id,
+        is_staff=False,
+        is_superuser=False,
+    )
+    try:
+        member.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise InvalidInput(exc.message_dict) from exc
+    temporary = None
+    if not password:
+        temporary = password = generate_temporary_password()
+    _check_password(password, member)
+    member.set_password(password)
+    member.save()
+    audit.record(
+        actor,
+        Action.STAFF_CREATE,
+        member,
+        summary=_label(member),
+        details={"role": role, "temporary_password": temporary is not None},
+    )
+    return NewAccount(user=member, temporary_password=temporary)
+
+
+@transaction.atomic
+def update_staff(*, actor, member: User, **changes: str) -> User:
+    """Changes names, e-mail or role. A manager cannot change their own role (the
+    practice would risk losing its last manager)."""
+    require_practice_manager(actor)
+    _member(actor, member)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput({name: ["This field cannot be changed."] for name in sorted(unknown)})
+    changes = {name: (value or "").strip() for name, value in changes.items()}
+    if "role" in changes:
+        _check_role(changes["role"])
+        if member.pk == actor.pk and changes["role"] != member.role:
+            raise Conflict("You cannot change your own role.", "own_role")
+    changed = [name for name, value in changes.items() if getattr(member, name) != value]
+    if not changed:
+        return member
+    before = {name: getattr(member, name) for name in changed if name == "role"}
+    for name in changed:
+        setattr(member, name, changes[name])
+    try:
+        member.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise InvalidInput(exc.message_dict) from exc
+    member.save(update_fields=changed)
+    details: dict = {"fields": changed}
+    if before:
+        details["role"] = [before["role"], member.role]
+    audit.record(actor, Action.STAFF_UPDATE, member, summary=_label(member), details=details)
+    return member
+
+
+@transaction.atomic
+def deactivate_staff(*, actor, member: User) -> User:
+    """The member can no longer sign in; they are signed out at once (browser and API).
+    Their records keep naming them."""
+    require_practice_manager(actor)
+    _member(actor, member)
+    if member.pk == actor.pk:
+        raise Conflict("You cannot deactivate your own account.", "own_account")
+    if not member.is_active:
+        return member
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    end_sessions_and_tokens(member)
+    audit.record(actor, Action.STAFF_DEACTIVATE, member, summary=_label(member))
+    return member
+
+
+@transaction.atomic
+def reactivate_staff(*, actor, member: User) -> User:
+    require_practice_manager(actor)
+    _member(actor, member)
+    if member.is_active:
+        return member
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    audit.record(actor, Action.STAFF_REACTIVATE, member, summary=_label(member))
+    return member
+
+
+@transaction.atomic
+def reset_password(*, actor, member: User) -> str:
+    """Gives the member a new temporary password (returned once) and signs them out
+    everywhere. A manager changes their own password elsewhere, not here."""
+    require_practice_manager(actor)
+    _member(actor, member)
+    if member.pk == actor.pk:
+        raise Conflict("You cannot reset your own password here.", "own_account")
+    temporary = generate_temporary_password()
+    _check_password(temporary, member)
+    member.set_password(temporary)
+    member.save(update_fields=["password"])
+    end_sessions_and_tokens(member)
+    audit.record(actor, Action.STAFF_PASSWORD_RESET, member, summary=_label(member))
+    return temporary
+
+
+@transaction.atomic
+def unlock(*, actor, member: User) -> int:
+    """Lifts the sign-in lock-out of the member's username (settings AXES_*: the
+    lock-out is per username) by clearing its failed attempts. Returns how many attempt
+    records were cleared; clearing nothing changes nothing and is not audited."""
+    require_practice_manager(actor)
+    _member(actor, member)
+    cleared = reset_lockout(username=member.username)
+    if cleared:
+        audit.record(
+            actor,
+            Action.STAFF_UNLOCK,
+            member,
+            summary=_label(member),
+            details={"attempt_records_cleared": cleared},
+        )
+    return cleared

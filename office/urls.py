@@ -1,0 +1,21 @@
+"""URLs of the practice office, mounted at /staff/ and /audit/ (each its own namespace,
+so the main navigation can mark the section it is in)."""
+
+from django.urls import path
+
+from office.views import audit, staff
+
+staff_urls = (
+    [
+        path("", staff.staff_list, name="list"),
+        path("new/", staff.staff_create, name="create"),
+        path("<uuid:pk>/", staff.staff_detail, name="detail"),
+        path("<uuid:pk>/deactivate/", staff.staff_deactivate, name="deactivate"),
+        path("<uuid:pk>/reactivate/", staff.staff_reactivate, name="reactivate"),
+        path("<uuid:pk>/reset-password/", staff.staff_reset_password, name="reset-password"),
+        path("<uuid:pk>/unlock/", staff.staff_unlock, name="unlock"),
+    ],
+    "staff",
+)
+
+audit_urls = ([path("", audit.audit_trail, name="list")], "audit")

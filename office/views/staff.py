@@ -1,0 +1,167 @@
+"""Staff pages: the practice's staff list, add, edit, and the account actions
+(deactivate, reactivate, reset password, unlock), each a POST to its own URL.
+
+Practice managers only: a clinician gets 403. A member of another practice is looked up
+before the role is checked, so a stranger's id is simply not found (404).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mesoplan import staff
+from mesoplan.access import practice_staff_required
+from mesoplan.auth.lockout import LOCKOUT_MINUTES, locked_out_usernames
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.models import User
+from mesoplan.selectors import staff_for, staff_with_lockouts
+from mesoplan.tenancy import get_scoped_or_404
+from office.forms import StaffCreateForm, StaffDetailsForm
+
+# The session holds a new temporary password only until the next page shows it.
+SHOW_ONCE_KEY = "office.temporary_password"
+
+
+def _require_manager(request) -> None:
+    if not staff.is_practice_manager(request.user):
+        raise PermissionDenied
+
+
+def _member_or_404(request, pk) -> User:
+    member = get_scoped_or_404(staff_for(request.user), request.user, pk=pk)
+    _require_manager(request)
+    return member
+
+
+def _show_once(request, member: User, password: str) -> None:
+    request.session[SHOW_ONCE_KEY] = {"member": str(member.pk), "password": password}
+
+
+def _take_shown_once(request, member: User) -> str | None:
+    held = request.session.get(SHOW_ONCE_KEY)
+    if not held or held.get("member") != str(member.pk):
+        return None
+    del request.session[SHOW_ONCE_KEY]
+    return held["password"]
+
+
+def _add_errors(form, exc: InvalidInput) -> None:
+    for field, errors in exc.errors.items():
+        target = {"password": "password1"}.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+@practice_staff_required
+def staff_list(request):
+    _require_manager(request)
+    context = {
+        "rows": staff_with_lockouts(request.user),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": LOCKOUT_MINUTES,
+    }
+    return render(request, "office/staff_list.html", context)
+
+
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def staff_create(request):
+    _require_manager(request)
+    form = StaffCreateForm(request.POST or None, initial={"role": "clinician"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = staff.create_staff(actor=request.user, **form.details())
+        except InvalidInput as exc:
+            _add_errors(form, exc)
+        else:
+            if account.temporary_password:
+                _show_once(request, account.user, account.temporary_password)
+            messages.success(request, f"{account.user.display_name} was added.")
+            return redirect("staff:detail", pk=account.user.pk)
+    return render(request, "office/staff_form.html", {"form": form})
+
+
+@never_cache  # the page may show a temporary password: never keep it in a cache
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def staff_detail(request, pk):
+    member = _member_or_404(request, pk)
+    initial = {name: getattr(member, name) for name in StaffDetailsForm.DETAIL_FIELDS}
+    form = StaffDetailsForm(request.POST or None, initial=initial)
+    is_self = member.pk == request.user.pk
+    if is_self:
+        form.fields["role"].disabled = True
+        form.fields["role"].help_text = "You cannot change your own role."
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.update_staff(actor=request.user, member=member, **form.details())
+        except InvalidInput as exc:
+            _add_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("staff:detail", pk=member.pk)
+    context = {
+        "member": member,
+        "form": form,
+        "is_self": is_self,
+        "is_locked_out": member.username in locked_out_usernames([member.username]),
+        "temporary_password": _take_shown_once(request, member),
+    }
+    return render(request, "office/staff_detail.html", context)
+
+
+def _after_action(request, member: User):
+    if request.POST.get("return_to") == "list":
+        return redirect("staff:list")
+    return redirect("staff:detail", pk=member.pk)
+
+
+@practice_staff_required
+@require_POST
+def staff_deactivate(request, pk):
+    member = _member_or_404(request, pk)
+    try:
+        staff.deactivate_staff(actor=request.user, member=member)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member.display_name} was deactivated and signed out.")
+    return _after_action(request, member)
+
+
+@practice_staff_required
+@require_POST
+def staff_reactivate(request, pk):
+    member = _member_or_404(request, pk)
+    staff.reactivate_staff(actor=request.user, member=member)
+    messages.success(request, f"{member.display_name} can sign in again.")
+    return _after_action(request, member)
+
+
+@practice_staff_required
+@require_POST
+def staff_reset_password(request, pk):
+    member = _member_or_404(request, pk)
+    try:
+        password = staff.reset_password(actor=request.user, member=member)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        _show_once(request, member, password)
+        messages.success(request, f"{member.display_name} has a new temporary password.")
+    return redirect("staff:detail", pk=member.pk)
+
+
+@practice_staff_required
+@require_POST
+def staff_unlock(request, pk):
+    member = _member_or_404(request, pk)
+    if staff.unlock(actor=request.user, member=member):
+        messages.success(request, f"{member.display_name} can sign in again.")
+    else:
+        messages.info(request, f"{member.display_name} was not locked out.")
+    return _after_action(request, member)
