@@ -24,3 +24,7 @@ def works_in_practice(user) -> bool:
 
 def is_clinician(user) -> bool:
     return works_in_practice(user) and user.role == Role.CLINICIAN
+
+
+def is_practice_manager(user) -> bool:
+    return works_in_practice(user) and user.role == Role.PRACTICE_MANAGER

@@ -26,7 +26,7 @@ from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
-from mesoplan.roles import PRACTICE_ROLES, Role, works_in_practice
+from mesoplan.roles import PRACTICE_ROLES, Role, is_practice_manager
 from mesoplan.tenancy import ensure_in_scope
 
 # Roles a practice manager may give: the practice's own staff, never a network admin.
@@ -41,10 +41,6 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 class NewAccount:
     user: User
     temporary_password: str | None  # set when MesoPlan generated it: show it once
-
-
-def is_practice_manager(user) -> bool:
-    return works_in_practice(user) and user.role == Role.PRACTICE_MANAGER
 
 
 def require_practice_manager(actor) -> None:

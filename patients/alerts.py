@@ -7,9 +7,10 @@ patient record and the one next step. Pages render these; they never decide them
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from .contraindications import CONDITIONS
+from .deferral import rescreen_due_on
 from .readiness import Missing, Readiness
 from .screening import Outcome
 
@@ -206,12 +207,15 @@ class LatestScreening:
     findings: Sequence[Mapping]
     allergies: Sequence[str]
     acknowledged: bool
+    screened_on: date | None = None  # in the practice's zone
 
 
 def patient_alerts(
     latest: Mapping[str, LatestScreening | None],
     readiness: Mapping[str, Readiness],
     ingredients: Ingredients,
+    *,
+    deferral_days: int = 14,
 ) -> list[Alert]:
     """The alert strip of a patient record, most serious first: allergies, exclusions,
     deferrals, relative contraindications with their required actions, and what is
@@ -230,7 +234,11 @@ def patient_alerts(
         if screening.outcome == Outcome.EXCLUDED:
             alerts.append(Alert("excluded", f"{name}: excluded", _causes(views, "absolute")))
         elif screening.outcome == Outcome.DEFERRED:
-            alerts.append(Alert("deferred", f"{name}: deferred", _causes(views, "absolute")))
+            cause = _causes(views, "absolute")
+            if screening.screened_on is not None:
+                due = rescreen_due_on(screening.screened_on, deferral_days)
+                cause += f"; screen again from {due:%d %b %Y}"
+            alerts.append(Alert("deferred", f"{name}: deferred", cause))
         for view in views:
             if view.severity != "relative":
                 continue

@@ -11,8 +11,10 @@ import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from mesoplan.audit import Action
+from mesoplan.clock import practice_zone
 from mesoplan.models import AuditEntry
 from mesoplan.tenancy import scoped
 from protocols.models import Indication
@@ -76,7 +78,7 @@ def screenings_for(actor) -> QuerySet[Screening]:
     `is_latest` (no newer screening of the patient for the indication)."""
     return (
         scoped(Screening, actor)
-        .select_related("created_by", "acknowledgement", "acknowledgement__by", "patient")
+        .select_related("created_by", "acknowledgement", "acknowledgement__by", "patient__practice")
         .annotate(
             is_latest=Case(
                 When(pk=_newest_of_its_kind(), then=Value(True)),
@@ -141,6 +143,9 @@ def alert_facts(screening: Screening | None) -> LatestScreening | None:
         findings=screening.findings,
         allergies=screening.allergies,
         acknowledged=getattr(screening, "acknowledgement", None) is not None,
+        screened_on=timezone.localdate(
+            screening.created_at, practice_zone(screening.patient.practice)
+        ),
     )
 
 

@@ -3,6 +3,7 @@ screening and change history, edit, screening form, result and acknowledgement."
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
@@ -15,7 +16,7 @@ from mesoplan.audit import Action
 from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.keyset import InvalidCursor, page_after
-from mesoplan.roles import is_clinician
+from mesoplan.roles import is_clinician, is_practice_manager
 from mesoplan.tenancy import get_scoped_or_404
 from patients import alerts, selectors, services
 from patients.forms import AcknowledgeForm, PatientForm, ScreeningForm
@@ -119,11 +120,13 @@ def patient_detail(request, pk):
             {ind: selectors.alert_facts(s) for ind, s in latest_by_indication.items()},
             readiness,
             ingredients,
+            deferral_days=settings.DEFERRAL_RESCREEN_DAYS,
         ),
         "next_step": alerts.next_step(readiness, can_screen=can_screen),
         "latest": latest_by_indication,
         "history": selectors.patient_history(patient),
         "can_screen": can_screen,
+        "can_read_audit": is_practice_manager(request.user),
     }
     return render(request, "patients/patient_detail.html", context)
 

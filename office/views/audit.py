@@ -13,8 +13,8 @@ from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
 from mesoplan.keyset import InvalidCursor, page_after
 from mesoplan.models import AuditEntry
+from mesoplan.roles import is_practice_manager
 from mesoplan.selectors import audit_trail_for, staff_for
-from mesoplan.staff import is_practice_manager
 from office.forms import AuditFilterForm
 from patients.selectors import patient_names
 

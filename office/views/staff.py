@@ -17,6 +17,7 @@ from mesoplan.access import practice_staff_required
 from mesoplan.auth.lockout import LOCKOUT_MINUTES, locked_out_usernames
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
+from mesoplan.roles import is_practice_manager
 from mesoplan.selectors import staff_for, staff_with_lockouts
 from mesoplan.tenancy import get_scoped_or_404
 from office.forms import StaffCreateForm, StaffDetailsForm
@@ -26,7 +27,7 @@ SHOW_ONCE_KEY = "office.temporary_password"
 
 
 def _require_manager(request) -> None:
-    if not staff.is_practice_manager(request.user):
+    if not is_practice_manager(request.user):
         raise PermissionDenied
 
 

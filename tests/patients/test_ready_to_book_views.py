@@ -134,3 +134,28 @@ def test_the_list_shows_each_indications_state(browser_a, clinician_a, practice_
     row = row[: row.index("</tr>")]
     assert "Not screened" in row  # skin
     assert "Caution, not acknowledged" in row  # hair
+
+
+def test_a_deferred_patient_shows_when_to_screen_again(browser_a, clinician_a, patient_a, settings):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    settings.DEFERRAL_RESCREEN_DAYS = 14
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=UTC), tick=False):
+        services.create_screening(
+            actor=clinician_a, patient=patient_a, indication="skin", conditions=["pregnancy"]
+        )
+    text = browser_a.get(reverse("patients:detail", args=[patient_a.pk])).content.decode()
+    assert "Skin: deferred" in text
+    assert "Pregnancy; screen again from 24 Mar 2026" in text
+
+
+def test_only_a_manager_is_offered_the_patients_audit_trail(
+    client, browser_a, manager_a, patient_a
+):
+    url = reverse("patients:detail", args=[patient_a.pk])
+    trail = f"/audit/?patient={patient_a.pk}"
+    assert trail not in browser_a.get(url).content.decode()
+    client.force_login(manager_a)
+    assert trail in client.get(url).content.decode()
