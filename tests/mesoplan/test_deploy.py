@@ -64,13 +64,35 @@ def test_compose_wires_web_worker_beat_to_one_postgres_and_redis():
 def test_compose_migrates_once_in_a_job_that_web_worker_and_beat_wait_for():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     migrate = services["migrate"]
-    command = migrate["command"]
-    assert command[-3:] == ["manage.py", "migrate", "--noinput"]
+    command = " ".join(migrate["command"])
+    assert "manage.py migrate --noinput && python manage.py grant_app_role mesoplan_app" in command
     assert migrate["restart"] == "no", "a job runs once and exits"
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert migrate["environment"]["DATABASE_URL"] == services["web"]["environment"]["DATABASE_URL"]
+    # The job migrates as the tables' owner; the processes connect as the app role.
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://mesoplan:")
+    for name in ("web", "worker", "beat"):
+        url = services[name]["environment"]["DATABASE_URL"]
+        assert url.startswith("postgres://mesoplan_app:"), name
     for name in ("web", "worker", "beat"):
         service = services[name]
         condition = service["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully", name
         assert "migrate" not in " ".join(service["command"]), f"{name} must not migrate itself"
+
+
+def test_compose_puts_a_buffering_proxy_in_front_of_gunicorn():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert "ports" not in services["web"], "gunicorn is reached only through the proxy"
+    proxy = services["proxy"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert any("deploy/nginx.conf" in volume for volume in proxy["volumes"])
+    assert services["web"]["environment"]["DJANGO_PROXY_COUNT"] == "1"
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    for directive in (
+        "proxy_request_buffering on;",
+        "proxy_buffering on;",
+        "client_max_body_size 1m;",
+        "client_body_timeout 15s;",
+        "proxy_pass http://mesoplan_web;",
+    ):
+        assert directive in conf
