@@ -1,6 +1,7 @@
 """The course planner (DOMAIN.md "The course: schedule"), pure: intervals, month ends,
 leap years, closed days, busy slots, summer time, a zone far from UTC."""
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -170,7 +171,7 @@ def test_no_two_sessions_overlap_and_every_move_stays_within_its_tolerance(
     )
     sessions = sorted(plan.sessions, key=lambda s: s.start)
     assert len(plan.sessions) + len(plan.unplaced) == schedule.session_count
-    for a, b in zip(sessions, sessions[1:], strict=False):
+    for a, b in itertools.pairwise(sessions):
         assert a.end <= b.start, "two sessions of one course overlap"
     for s in plan.sessions:
         tolerance = (
