@@ -18,5 +18,14 @@ class FormulationAdmin(admin.ModelAdmin):
 
 @admin.register(Protocol)
 class ProtocolAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "indication", "formulation", "session_count"]
+    list_display = [
+        "name",
+        "code",
+        "indication",
+        "formulation",
+        "session_count",
+        "initial_sessions",
+        "interval_choices",
+        "session_minutes",
+    ]
     list_select_related = ["formulation"]

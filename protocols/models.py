@@ -5,6 +5,8 @@ import uuid
 
 from django.db import models
 
+from .planner import Schedule
+
 
 class Indication(models.TextChoices):
     SKIN = "skin", "Skin (MesoLift)"
@@ -63,6 +65,24 @@ class Protocol(models.Model):
     session_count = models.PositiveSmallIntegerField(default=8)
     maintenance_min_months = models.PositiveSmallIntegerField(default=3)
     maintenance_max_months = models.PositiveSmallIntegerField(default=6)
+    # The schedule (DOMAIN.md): sessions 1..initial_sessions weekly or bi-weekly, the rest
+    # monthly; how far a session may move off a closed or busy day; its default length.
+    initial_sessions = models.PositiveSmallIntegerField(
+        default=4, help_text="Sessions in the weekly or bi-weekly part (the rest are monthly)."
+    )
+    interval_choices = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Days between the initial sessions a clinician may choose, e.g. [7, 14].",
+    )
+    months_between_later_sessions = models.PositiveSmallIntegerField(default=1)
+    initial_tolerance_days = models.PositiveSmallIntegerField(
+        default=1, help_text="How many days an initial session may move off a closed day."
+    )
+    later_tolerance_days = models.PositiveSmallIntegerField(
+        default=3, help_text="How many days a monthly session may move off a closed day."
+    )
+    session_minutes = models.PositiveSmallIntegerField(default=45)
 
     class Meta:
         ordering = ["code"]
@@ -74,7 +94,27 @@ class Protocol(models.Model):
             models.CheckConstraint(
                 name="protocol_has_sessions", condition=models.Q(session_count__gte=1)
             ),
+            models.CheckConstraint(
+                name="protocol_initial_part_within_course",
+                condition=models.Q(initial_sessions__gte=1)
+                & models.Q(initial_sessions__lte=models.F("session_count")),
+            ),
+            models.CheckConstraint(
+                name="protocol_session_length_positive", condition=models.Q(session_minutes__gte=5)
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def schedule(self) -> Schedule:
+        """The planner's view of this protocol's schedule."""
+        return Schedule(
+            session_count=self.session_count,
+            initial_sessions=self.initial_sessions,
+            interval_choices=tuple(self.interval_choices or (7, 14)),
+            months_between_later_sessions=self.months_between_later_sessions,
+            initial_tolerance_days=self.initial_tolerance_days,
+            later_tolerance_days=self.later_tolerance_days,
+            session_minutes=self.session_minutes,
+        )

@@ -25,6 +25,10 @@ class FormulationSerializer(serializers.ModelSerializer):
 
 class ProtocolSerializer(serializers.ModelSerializer):
     formulation = FormulationSerializer()
+    interval_choices = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Days between the initial sessions a course may use (e.g. 7 or 14).",
+    )
 
     class Meta:
         model = Protocol
@@ -36,4 +40,10 @@ class ProtocolSerializer(serializers.ModelSerializer):
             "session_count",
             "maintenance_min_months",
             "maintenance_max_months",
+            "initial_sessions",
+            "interval_choices",
+            "months_between_later_sessions",
+            "initial_tolerance_days",
+            "later_tolerance_days",
+            "session_minutes",
         ]
