@@ -32,6 +32,9 @@ class Action:
     SCREENING_VIEW = "screening.view"
     SCREENING_LIST = "screening.list"
     SCREENING_ACKNOWLEDGE = "screening.acknowledge"
+    COURSE_BOOK = "course.book"
+    APPOINTMENT_RESCHEDULE = "appointment.reschedule"
+    APPOINTMENT_CANCEL = "appointment.cancel"
     STAFF_CREATE = "staff.create"
     STAFF_UPDATE = "staff.update"
     STAFF_DEACTIVATE = "staff.deactivate"
@@ -47,6 +50,9 @@ class Action:
         SCREENING_VIEW: "Screening opened",
         SCREENING_LIST: "Screenings listed",
         SCREENING_ACKNOWLEDGE: "Caution acknowledged",
+        COURSE_BOOK: "Course booked",
+        APPOINTMENT_RESCHEDULE: "Appointment moved",
+        APPOINTMENT_CANCEL: "Appointment cancelled",
         STAFF_CREATE: "Staff account added",
         STAFF_UPDATE: "Staff account changed",
         STAFF_DEACTIVATE: "Staff account deactivated",

@@ -11,7 +11,12 @@ class DomainError(Exception):
 
 
 class Conflict(DomainError):
-    """The request is well-formed but the current state forbids it (API.md: 409)."""
+    """The request is well-formed but the current state forbids it (API.md: 409).
+    `details` (optional, JSON-able) tell a client exactly what stands in the way."""
+
+    def __init__(self, message: str, code: str = "conflict", details: dict | None = None):
+        super().__init__(message, code)
+        self.details = details or {}
 
 
 class InvalidInput(DomainError):

@@ -37,6 +37,7 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
         "token": feed_token(w["stranger"]),
     },
     "patient-detail": lambda w: {"pk": w["patient"].pk},
+    "course-detail": lambda w: {"pk": w["course"].pk},
     "patient-history": lambda w: {"pk": w["patient"].pk},
     "patient-screening-list": lambda w: {"patient_pk": w["patient"].pk},
     "patient-screening-detail": lambda w: {"patient_pk": w["patient"].pk, "pk": w["screening"].pk},
@@ -149,14 +150,36 @@ def test_shared_reference_data_is_readable_by_every_practice(
 
 @pytest.fixture
 def practice_a_world(clinician_a, manager_a, clinician_b):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from patients import services
+    from sessions import booking
     from tests.factories import PatientFactory
 
     patient = PatientFactory(practice=clinician_a.practice)
     screening = services.create_screening(
         actor=clinician_a, patient=patient, indication="skin", conditions=["herpes"]
     )
+    ready = PatientFactory(practice=clinician_a.practice)
+    services.create_screening(
+        actor=clinician_a,
+        patient=ready,
+        indication="skin",
+        informed_consent=True,
+        expectations_acknowledged=True,
+    )
+    course = booking.book_course(
+        actor=clinician_a,
+        patient=ready,
+        protocol_code="mesolift",
+        clinician_id=clinician_a.pk,
+        start=timezone.now() + timedelta(days=7),
+        initial_interval_days=7,
+    ).course
     return {
+        "course": course,
         "clinician": clinician_a,
         "manager": manager_a,
         "stranger": clinician_b,

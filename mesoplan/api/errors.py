@@ -10,7 +10,8 @@ from mesoplan.errors import Conflict, InvalidInput
 
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
-        return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        body = {"detail": exc.message, "code": exc.code, **exc.details}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InvalidInput):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):

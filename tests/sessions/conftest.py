@@ -1,0 +1,13 @@
+import pytest
+
+from patients import services
+from tests.factories import PatientFactory
+
+CONSENT = {"informed_consent": True, "expectations_acknowledged": True}
+
+
+@pytest.fixture
+def ready_patient(clinician_a):
+    patient = PatientFactory(practice=clinician_a.practice, first_name="Clara", last_name="Engel")
+    services.create_screening(actor=clinician_a, patient=patient, indication="skin", **CONSENT)
+    return patient
