@@ -164,9 +164,19 @@ def _why_not(ideal: datetime, tolerance_days: int, availability: Availability) -
 
 
 def plan_course_dates(
-    start: datetime, interval_days: int, schedule: Schedule, availability: Availability
+    start: datetime,
+    interval_days: int,
+    schedule: Schedule,
+    availability: Availability,
+    *,
+    first_sequence: int = 1,
+    exact_first: bool = False,
 ) -> CoursePlan:
     """Every session's date, moved where it must be, or the reason it cannot be placed.
+
+    From `first_sequence` on (a rescheduled session and the ones after it), that session
+    at `start`; with `exact_first` it must be free at exactly that time (the clinician
+    chose it), otherwise it too may move within its tolerance.
 
     >>> from zoneinfo import ZoneInfo
     >>> berlin = ZoneInfo("Europe/Berlin")
@@ -188,16 +198,20 @@ def plan_course_dates(
     unplaced: list[Unplaced] = []
     taken: list[tuple[datetime, datetime]] = []
     previous = start.date()
-    anchor: date | None = None  # the day of month the monthly part keeps
-    for sequence in range(1, schedule.session_count + 1):
-        if sequence == 1:
+    # The monthly part keeps the day of month of the session it counts from.
+    anchor: date | None = None
+    anchor_sequence = 0
+    if first_sequence > schedule.initial_sessions:
+        anchor, anchor_sequence = start.date(), first_sequence
+    for sequence in range(first_sequence, schedule.session_count + 1):
+        if sequence == first_sequence:
             day = start.date()
         elif sequence <= schedule.initial_sessions:
             day = previous + timedelta(days=interval_days)
         else:
             if anchor is None:
-                anchor = previous
-            months = (sequence - schedule.initial_sessions) * schedule.months_between_later_sessions
+                anchor, anchor_sequence = previous, sequence - 1
+            months = (sequence - anchor_sequence) * schedule.months_between_later_sessions
             day = add_months(anchor, months)
         ideal = local(day, at, zone)
         tolerance = (
@@ -205,6 +219,8 @@ def plan_course_dates(
             if sequence <= schedule.initial_sessions
             else schedule.later_tolerance_days
         )
+        if exact_first and sequence == first_sequence:
+            tolerance = 0
         placed = nearest_free(ideal, length, tolerance, availability, taken)
         if placed is None:
             unplaced.append(Unplaced(sequence, ideal, _why_not(ideal, tolerance, availability)))
