@@ -4,6 +4,8 @@ from typing import cast
 
 from django import forms
 
+from mesoplan.date_entry import PracticeDateField
+from mesoplan.models import DateFormat
 from patients.models import Patient, Sex, TherapyGoal
 from patients.plausibility import birth_date_error, onset_error
 from patients.screening import CONDITION_GROUPS, CONDITIONS, Severity
@@ -18,6 +20,7 @@ class DateInput(forms.DateInput):
 
 
 class PatientForm(forms.ModelForm):
+    date_of_birth = PracticeDateField(label="Date of birth")
     confirm_not_duplicate = forms.BooleanField(
         required=False,
         label="This is a different person: create a new record anyway",
@@ -27,7 +30,6 @@ class PatientForm(forms.ModelForm):
         model = Patient
         fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone"]
         widgets = {
-            "date_of_birth": DateInput(),
             "sex": forms.RadioSelect,
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -36,9 +38,10 @@ class PatientForm(forms.ModelForm):
         }
         help_texts = {"phone": "With country code, or a German number as dialled locally."}
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today, date_format=DateFormat.DMY_DOT, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today  # the practice's today (mesoplan.clock.practice_today)
+        cast(PracticeDateField, self.fields["date_of_birth"]).use_format(date_format)
         cast(forms.ChoiceField, self.fields["sex"]).choices = Sex.choices  # no blank radio
 
     def clean_date_of_birth(self):

@@ -39,7 +39,10 @@ def patient_list(request):
 @practice_staff_required
 @require_http_methods(["GET", "POST"])
 def patient_create(request):
-    form = PatientForm(request.POST or None, today=practice_today(request.user.practice))
+    practice = request.user.practice
+    form = PatientForm(
+        request.POST or None, today=practice_today(practice), date_format=practice.date_format
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         details = form.details()
@@ -85,10 +88,12 @@ def patient_detail(request, pk):
 def patient_edit(request, pk):
     patient = get_scoped_or_404(Patient, request.user, pk=pk)
     # Unbound to the instance: the service compares old and new values and writes history.
+    practice = request.user.practice
     form = PatientForm(
         request.POST or None,
         initial=model_to_dict(patient, PatientForm.Meta.fields),
-        today=practice_today(request.user.practice),
+        today=practice_today(practice),
+        date_format=practice.date_format,
     )
     if request.method == "POST" and form.is_valid():
         try:
