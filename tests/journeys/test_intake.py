@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from patients.models import Patient, Screening
 from tests.factories import PASSWORD
-from tests.journeys.conftest import shoot, sign_in
+from tests.journeys.conftest import settle_and_check, shoot, sign_in, visit
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,6 +21,7 @@ def answer(page, question: str, value: str) -> None:
 def test_intake_to_screening_result_and_acknowledgement(page, clinician_a):
     sign_in(page, "clin_a", PASSWORD)
     page.get_by_role("link", name="New patient").first.click()
+    settle_and_check(page)
     page.get_by_label("First name").fill("Jonas")
     page.get_by_label("Last name").fill("Keller")
     dob = page.get_by_label("Date of birth")
@@ -32,9 +33,11 @@ def test_intake_to_screening_result_and_acknowledgement(page, clinician_a):
     shoot(page, "intake-new-patient")
     page.get_by_role("button", name="Add patient").click()
     page.get_by_role("heading", name="Jonas Keller").wait_for()
+    settle_and_check(page)
 
     page.get_by_role("link", name="Screen for hair loss").click()
     page.get_by_role("heading", name="Jonas Keller").wait_for()
+    settle_and_check(page)
     hair = page.locator("#hair-fields")
     assert hair.is_visible()
     page.get_by_label("Skin (MesoLift)").check()
@@ -69,6 +72,7 @@ def test_intake_to_screening_result_and_acknowledgement(page, clinician_a):
 
     status = page.get_by_role("status").filter(has_text="Caution")
     status.wait_for()
+    settle_and_check(page)
     assert "Not yet acknowledged" in status.inner_text()
     findings = page.locator(".findings").inner_text()
     assert "prophylaxis before each session" in findings
@@ -98,7 +102,7 @@ def test_patient_search_narrows_the_list_as_you_type(page, clinician_a):
     PatientFactory(practice=clinician_a.practice, first_name="Greta", last_name="Vogel")
     PatientFactory(practice=clinician_a.practice, first_name="Paul", last_name="Ernst")
     sign_in(page, "clin_a", PASSWORD)
-    page.goto("/patients/")
+    visit(page, "/patients/")
     page.get_by_role("searchbox").fill("vog")
     page.get_by_role("link", name="Vogel, Greta").wait_for()
     expect(page.get_by_role("link", name="Ernst, Paul")).to_have_count(0)
