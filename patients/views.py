@@ -76,7 +76,10 @@ def patient_list(request):
 @practice_staff_required
 @require_http_methods(["GET", "POST"])
 def patient_create(request):
-    form = PatientForm(request.POST or None, today=practice_today(request.user.practice))
+    practice = request.user.practice
+    form = PatientForm(
+        request.POST or None, today=practice_today(practice), date_format=practice.date_format
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         details = form.details()
@@ -136,10 +139,12 @@ def patient_detail(request, pk):
 def patient_edit(request, pk):
     patient = get_scoped_or_404(Patient, request.user, pk=pk)
     # Unbound to the instance: the service compares old and new values and writes history.
+    practice = request.user.practice
     form = PatientForm(
         request.POST or None,
         initial=model_to_dict(patient, PatientForm.Meta.fields),
-        today=practice_today(request.user.practice),
+        today=practice_today(practice),
+        date_format=practice.date_format,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,13 +165,22 @@ def screening_create(request, pk):
     if not is_clinician(request.user):
         raise PermissionDenied
     indication = request.GET.get("indication")
-    initial = {"indication": indication if indication in Indication.values else Indication.SKIN}
+    indication = indication if indication in Indication.values else None
+    # "Screen again": the latest screening's answers, pre-selected (not needed to validate).
+    previous = (
+        selectors.latest_screening(request.user, patient, indication)
+        if indication and request.method == "GET"
+        else None
+    )
+    practice = request.user.practice
     form = ScreeningForm(
         request.POST or None,
-        initial=initial,
+        initial={"indication": indication},
+        previous=previous,
         ingredients=all_ingredients(),
         patient=patient,
-        today=practice_today(request.user.practice),
+        today=practice_today(practice),
+        date_format=practice.date_format,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +191,11 @@ def screening_create(request, pk):
             form.add_error(None, exc.message)
         else:
             return redirect("patients:screening", pk=patient.pk, screening_pk=screening.pk)
-    return render(request, "patients/screening_form.html", {"form": form, "patient": patient})
+    return render(
+        request,
+        "patients/screening_form.html",
+        {"form": form, "patient": patient, "previous": previous},
+    )
 
 
 def _patient_and_screening(request, pk, screening_pk):

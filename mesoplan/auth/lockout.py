@@ -22,7 +22,8 @@ def lockout_response(
         return original_response
     message = (
         f"Too many failed sign-in attempts for this username. "
-        f"Try again in {LOCKOUT_MINUTES} minutes or ask your practice manager."
+        f"Try again in {LOCKOUT_MINUTES} minutes, or ask your practice manager to unlock "
+        f"your account."
     )
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=429)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mesoplan.audit import Action, record
 from patients import services
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
-from tests.journeys.conftest import sign_in
+from tests.journeys.conftest import settle_and_check, sign_in
 from tests.journeys.test_staff import shoot_both
 
 pytestmark = [
@@ -61,6 +61,7 @@ def test_each_role_sees_its_work_first(page, busy_practice, network_admin):
     assert page.get_by_role("link", name="Greta Lorenz").first.is_visible()
     shoot_both(page, "home-clinician-queues")
     page.get_by_role("button", name="Sign out").click()
+    settle_and_check(page)
 
     sign_in(page, "mgr_a", PASSWORD)
     page.get_by_role("heading", name="At a glance").wait_for()
@@ -68,17 +69,21 @@ def test_each_role_sees_its_work_first(page, busy_practice, network_admin):
 
     # The manager follows one patient through the audit trail, from a week ago on.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
+    settle_and_check(page)
     page.get_by_role("table").get_by_role("link", name="Greta Lorenz").first.click()
+    settle_and_check(page)
     page.get_by_role("heading", name="Audit trail of Greta Lorenz").wait_for()
     week_ago = timezone.localdate() - timedelta(days=7)
     page.get_by_label("From").fill(week_ago.isoformat())
     page.get_by_role("button", name="Filter").click()
+    settle_and_check(page)
     page.wait_for_url(re.compile(r"from="))
     rows = page.get_by_role("table").get_by_role("row")
     assert rows.count() == 3  # header, the record opened, the screening
     assert page.get_by_role("table").get_by_text("Screening recorded").is_visible()
     shoot_both(page, "audit-trail-patient")
     page.get_by_role("button", name="Sign out").click()
+    settle_and_check(page)
 
     sign_in(page, "netadmin", PASSWORD)
     page.get_by_role("heading", name="Member practices").wait_for()

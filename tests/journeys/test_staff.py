@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.factories import PASSWORD
-from tests.journeys.conftest import shoot, sign_in
+from tests.journeys.conftest import settle_and_check, shoot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,6 +62,7 @@ def test_manager_adds_a_clinician_unlocks_them_and_reads_the_audit_trail(
     assert row.get_by_text("Locked out").is_visible()
     shoot_both(page, "staff-list-locked")
     row.get_by_role("button", name="Unlock sign-in for Nora Roth").click()
+    settle_and_check(page)
     page.get_by_text("Nora Roth can sign in again.").wait_for()
     assert (
         page.get_by_role("row", name=re.compile("Nora Roth")).get_by_text("Locked out").count() == 0
@@ -72,9 +73,11 @@ def test_manager_adds_a_clinician_unlocks_them_and_reads_the_audit_trail(
     nora_context.close()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
+    settle_and_check(page)
     page.get_by_role("heading", name="Audit trail", level=1).wait_for()
     page.get_by_label("Staff member").select_option(label=manager_a.display_name)
     page.get_by_role("button", name="Filter").click()
+    settle_and_check(page)
     table = page.get_by_role("table")
     table.get_by_text("Sign-in unlocked").wait_for()
     assert table.get_by_text("Staff account added").is_visible()

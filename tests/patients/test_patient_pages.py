@@ -7,6 +7,7 @@ from django.urls import reverse
 from patients import services
 from patients.models import Patient, Screening
 from tests.factories import PatientFactory
+from tests.patients.test_screening_rules import RELATIVE
 
 pytestmark = pytest.mark.django_db
 
@@ -105,11 +106,14 @@ def test_screening_form_to_result_page(browser_a, practice_a):
         url,
         {
             "indication": "skin",
-            "conditions_2": ["herpes"],
-            "allergies": [],
+            "none_permanent": "on",
+            "none_temporary": "on",
+            **{f"condition_{c}": "no" for c in RELATIVE if c != "herpes"},
+            "condition_herpes": "yes",
+            "allergy_status": "named",
             "other_allergies": "penicillin, latex",
-            "informed_consent": "on",
-            "expectations_acknowledged": "on",
+            "informed_consent": "yes",
+            "expectations_acknowledged": "yes",
         },
     )
     screening = Screening.objects.get()
