@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from mesoplan.date_entry import PracticeDateField
 from mesoplan.staff import ASSIGNABLE_ROLES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StaffDetailsForm(forms.Form):
@@ -77,7 +71,7 @@ class AuditFilterForm(forms.Form):
 
     patient = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, date_format: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"] = forms.ChoiceField(
             label="Staff member",
@@ -89,8 +83,11 @@ class AuditFilterForm(forms.Form):
             ],
         )
         # "from" is a Python keyword, hence fields added by name.
-        self.fields["from"] = forms.DateField(label="From", required=False, widget=DateInput())
-        self.fields["to"] = forms.DateField(label="To", required=False, widget=DateInput())
+        # Typed as the practice writes dates (mesoplan/date_entry.py), never the browser's.
+        for name, label in (("from", "From"), ("to", "To")):
+            field = PracticeDateField(label=label, required=False)
+            field.use_format(date_format)
+            self.fields[name] = field
 
     def clean(self):
         cleaned = super().clean() or {}

@@ -33,7 +33,9 @@ def audit_trail(request):
     if not is_practice_manager(request.user):
         raise PermissionDenied
     members = list(staff_for(request.user))
-    form = AuditFilterForm(request.GET, staff=members)
+    form = AuditFilterForm(
+        request.GET, staff=members, date_format=request.user.practice.date_format
+    )
     if not form.is_valid():
         # Never an unfiltered trail that looks filtered: show the errors, no entries.
         context = {"form": form, "rows": [], "is_filtered": True, "is_first_page": True}
