@@ -31,9 +31,10 @@ def appointment_title(appointment: Appointment) -> str:
     >>> appointment_title(Appointment(kind="consultation"))
     'Consultation'
     """
-    if appointment.kind == AppointmentKind.COURSE and appointment.course_id:
-        protocol = appointment.course.protocol.name
-        total = appointment.course.protocol.session_count
+    course = appointment.course if appointment.course_id else None
+    if appointment.kind == AppointmentKind.COURSE and course is not None:
+        protocol = course.protocol.name
+        total = course.protocol.session_count
         return f"{protocol}: session {appointment.sequence} of {total}"
     return AppointmentKind(appointment.kind).label
 
