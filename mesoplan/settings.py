@@ -156,6 +156,8 @@ DEFAULT_PRACTICE_TIME_ZONE = "Europe/Berlin"
 # A deferred screening (a temporary contraindication, DOMAIN.md) is due to be repeated
 # this many days after it was taken; the clinician's home page lists the patients due.
 DEFERRAL_RESCREEN_DAYS = env.int("DEFERRAL_RESCREEN_DAYS", default=14)
+# Appointment reminders go out this many hours before the appointment (sessions.reminders).
+REMINDER_LEAD_HOURS = env.int("REMINDER_LEAD_HOURS", default=24)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
@@ -256,6 +258,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {"task": "sessions.tasks.send_due_reminders", "schedule": 300.0},
+    "update-recall-lists": {"task": "sessions.tasks.update_recall_lists", "schedule": 3600.0},
     "purge-expired-idempotency-keys": {
         "task": "mesoplan.tasks.purge_expired_idempotency_keys",
         "schedule": 3600.0,

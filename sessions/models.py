@@ -253,6 +253,9 @@ class Appointment(models.Model):
     status = models.CharField(
         max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED
     )
+    # Set, in the same transaction that sends it, when the reminder e-mail went out: the
+    # reminder is sent exactly once however often beat or a retry asks (sessions.reminders).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -284,3 +287,37 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RecallEntry(models.Model):
+    """A patient due for maintenance after a course (DOMAIN.md: every 3-6 months), kept by
+    a beat task (sessions.recall). Resolved once a maintenance session is booked in or
+    after the window's start, or when the practice dismisses it."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey("mesoplan.Practice", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="recall")
+    last_session_on = models.DateField()
+    due_from = models.DateField()
+    due_until = models.DateField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["due_from", "id"]
+        verbose_name_plural = "recall entries"
+        indexes = [
+            models.Index(fields=["practice", "resolved_at", "due_from"], name="recall_due_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="recall_window_ordered", condition=Q(due_from__lte=F("due_until"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Maintenance due {self.due_from:%Y-%m-%d} to {self.due_until:%Y-%m-%d}"
