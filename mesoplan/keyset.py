@@ -2,9 +2,15 @@
 every row exactly once, because the order always ends in the primary key (a unique
 tie-breaker: two patients with the same name and birth date are still told apart).
 
-The cursor is the last row's ordering values, opaque to clients (base64 of JSON). A page
-is "the first `size` rows after the cursor", as a WHERE clause an index can serve,
-never an OFFSET that reads and discards every earlier row.
+The cursor is the last row's ordering values, opaque to clients (base64 of JSON), signed
+for the list it belongs to. A page is "the first `size` rows after the cursor", as a
+WHERE clause an index can serve, never an OFFSET that reads and discards every earlier row.
+
+Why signed: the values of a cursor go into a query. A client who forges one could send
+what no row holds and no driver takes (a lone surrogate, a NUL, an integer past 64 bits,
+a date past year 9999 once shifted to UTC), and each would fail in the database, a 500.
+Checking each type's limits would be a list never complete; a signature admits only the
+values the server itself read from a row, and the rest is a 400.
 """
 
 import base64
@@ -14,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 
@@ -36,16 +43,27 @@ def _value_of(row: Model, field: str) -> Any:
     return getattr(row, field.lstrip("-"))
 
 
+def _signer(model: type[Model], ordering: Sequence[str]) -> signing.Signer:
+    """Signs for one list: a cursor of another model or order does not verify."""
+    label = model._meta.concrete_model._meta.label  # type: ignore[union-attr]
+    return signing.Signer(salt=f"mesoplan.keyset:{label}:{','.join(ordering)}")
+
+
 def encode_cursor(row: Model, ordering: Sequence[str]) -> str:
     values = [_value_of(row, f) for f in ordering]
     raw = json.dumps([None if v is None else str(v) for v in values], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    payload = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return _signer(type(row), ordering).sign(payload)
 
 
 def decode_cursor(cursor: str, model: type[Model], ordering: Sequence[str]) -> list[Any]:
     """The ordering values a cursor carries, as Python values of the model's fields."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = _signer(model, ordering).unsign(cursor)
+    except signing.BadSignature as exc:
+        raise InvalidCursor("The cursor is not one this server gave out.") from exc
+    try:
+        padded = payload + "=" * (-len(payload) % 4)
         raw = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, UnicodeError, binascii.Error) as exc:
         raise InvalidCursor("The cursor is not one this server gave out.") from exc

@@ -218,7 +218,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mesoplan.api.pagination.ResultsPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mesoplan.api.schema.MesoPlanAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["mesoplan.api.renderers.SafeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["mesoplan.api.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "mesoplan.api.errors.exception_handler",

@@ -34,3 +34,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# JSON under /api/, Django's pages elsewhere (mesoplan/http_errors.py).
+handler400 = "mesoplan.http_errors.bad_request"
+handler403 = "mesoplan.http_errors.permission_denied"
+handler404 = "mesoplan.http_errors.not_found"
+handler500 = "mesoplan.http_errors.server_error"

@@ -2,7 +2,7 @@
 practice, with the joins their callers need (a constant number of queries)."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.keyset import after
 from mesoplan.models import AuditEntry
 from mesoplan.tenancy import scoped
 from protocols.models import Indication
@@ -174,14 +175,26 @@ class PatientVersion:
     changes: tuple[Change, ...]
 
 
-def patient_history(patient: Patient) -> list[PatientVersion]:
-    """Every version of the patient's details, newest first, with what changed."""
-    records = list(
-        patient.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )  # type: ignore[attr-defined]
+HISTORY_ORDER = ("-history_date", "-history_id")
+
+
+def history_records(patient: Patient) -> QuerySet:
+    """The stored versions of the patient's details, newest first (the API pages them)."""
+    return patient.history.select_related("history_user").order_by(*HISTORY_ORDER)  # type: ignore[attr-defined]
+
+
+def record_before(records: QuerySet, record) -> object | None:
+    """The version stored just before `record` (what it changed from), or None for the
+    first one: one query, however deep in the history."""
+    return after(records, HISTORY_ORDER, [record.history_date, record.history_id]).first()
+
+
+def versions_of(records: Sequence, older=None) -> list[PatientVersion]:
+    """`records` (newest first) as versions with what each changed; the last one is
+    compared with `older`, the record before it (None: it is the first version)."""
     versions = []
     for index, record in enumerate(records):
-        previous = records[index + 1] if index + 1 < len(records) else None
+        previous = records[index + 1] if index + 1 < len(records) else older
         by = record.history_user.display_name if record.history_user else "system"
         if previous is None:
             versions.append(PatientVersion(record.history_date, by, "created", ()))
@@ -192,6 +205,11 @@ def patient_history(patient: Patient) -> list[PatientVersion]:
         )
         versions.append(PatientVersion(record.history_date, by, "changed", changes))
     return versions
+
+
+def patient_history(patient: Patient) -> list[PatientVersion]:
+    """Every version of the patient's details, newest first, with what changed."""
+    return versions_of(list(history_records(patient)))
 
 
 # --- Work queues and figures for the home pages (each a constant number of queries) ---

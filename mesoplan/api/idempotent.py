@@ -9,6 +9,8 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from mesoplan import idempotency
 
+from .parsers import text_problem
+
 REPLAYED_HEADERS = ("Location", "ETag")
 
 
@@ -34,6 +36,10 @@ class IdempotentPostMixin:
             raise ValidationError(
                 {"Idempotency-Key": [f"Must be 1 to {idempotency.MAX_KEY_LENGTH} characters."]}
             )
+        # The key is stored: what a text column cannot hold (a NUL on PostgreSQL) is a 400
+        # here, not a database error while claiming it.
+        if problem := text_problem(key):
+            raise ValidationError({"Idempotency-Key": [f"The key {problem}."]})
         fingerprint = idempotency.request_fingerprint(request.method, request.path, request.body)
         try:
             claim, done = idempotency.claim_key(user=request.user, key=key, fingerprint=fingerprint)

@@ -82,10 +82,15 @@ class PatientViewSet(PracticeViewSet):
     @extend_schema(responses=PatientVersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        """Every version of the patient's details: who changed what, and when."""
+        """Every version of the patient's details, newest first: who changed what, and when.
+        A page like every list; each version says what it changed from the one before,
+        also across a page boundary."""
         patient = self.get_object()
-        versions = selectors.patient_history(patient)
-        return Response(PatientVersionSerializer(versions, many=True).data)
+        records = selectors.history_records(patient)
+        page = self.paginate_queryset(records) or []
+        older = selectors.record_before(records, page[-1]) if page else None
+        versions = selectors.versions_of(page, older)
+        return self.get_paginated_response(PatientVersionSerializer(versions, many=True).data)
 
 
 class ScreeningViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):

@@ -37,6 +37,15 @@ def test_same_key_and_body_replays_first_response_and_does_the_work_once(api_a, 
     assert version(clinician_a) == 2
 
 
+@pytest.mark.parametrize("key", ["k\x00ey", "\ud800"])
+def test_a_key_no_text_column_can_hold_is_a_400_and_claims_nothing(api_a, clinician_a, key):
+    """A NUL in the key failed the claim's INSERT on PostgreSQL (a 500)."""
+    response = revoke(api_a, clinician_a, key)
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()
+    assert not IdempotencyKey.objects.exists()
+    assert version(clinician_a) == 1
+
+
 def test_same_key_with_another_body_is_422(api_a, clinician_a):
     revoke(api_a, clinician_a, "k-2")
     assert revoke(api_a, clinician_a, "k-2", {"reason": "lost phone"}).status_code == 422

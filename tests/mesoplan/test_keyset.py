@@ -1,7 +1,9 @@
 """Cursor paging: every row exactly once however many share a name and birth date; a
 page is a WHERE over an index, never OFFSET or COUNT; junk cursors are a 400."""
 
+import base64
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -74,6 +76,45 @@ def test_a_cursor_the_server_did_not_write_is_a_400(api_a, twins, cursor):
     response = api_a.get(f"/api/v1/patients/?cursor={cursor}")
     assert response.status_code == 400
     assert "cursor" in response.json() or "NUL" in response.json()["detail"]
+
+
+def _forged(values) -> str:
+    """A cursor shaped like ours (base64 of JSON), but not signed by the server."""
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # A lone surrogate: before cursors were signed, the database driver failed to
+        # encode it and the list answered 500.
+        ["\ud800", "Anna", "1980-01-01", "00000000-0000-0000-0000-000000000000"],
+        ["Roth\u0000", "Anna", "1980-01-01", "00000000-0000-0000-0000-000000000000"],
+        ["Roth", "Anna", "1980-01-01", "00000000-0000-0000-0000-000000000000"],
+    ],
+)
+def test_a_forged_cursor_is_a_400_whatever_it_carries(api_a, twins, values):
+    response = api_a.get("/api/v1/patients/", {"cursor": _forged(values)})
+    assert response.status_code == 400
+    assert response.json() == {"cursor": ["The cursor is not one this server gave out."]}
+
+
+def test_a_forged_history_cursor_past_64_bits_is_a_400(api_a, twins):
+    """The history's cursor ends in an integer id: one past 64 bits failed in the driver."""
+    cursor = _forged(["2000-01-01T00:00:00+00:00", str(2**70)])
+    response = api_a.get(f"/api/v1/patients/{twins[0].pk}/history/", {"cursor": cursor})
+    assert response.status_code == 400
+
+
+def test_a_cursor_is_signed_for_its_own_list(twins):
+    patients = ordering_of(Patient.objects.all())
+    cursor = encode_cursor(twins[0], patients)
+    by_birth = ("date_of_birth", "last_name", "first_name", "pk")
+    with pytest.raises(InvalidCursor):
+        decode_cursor(cursor, Patient, by_birth)
+    tampered = cursor.replace(cursor.split(":")[0], _forged(["Aaron", "A", "1900-01-01", "x"]))
+    with pytest.raises(InvalidCursor):
+        decode_cursor(tampered, Patient, patients)
 
 
 @pytest.mark.parametrize("size", ["0", "201", "x", "-1"])

@@ -104,12 +104,39 @@ def test_update_keeps_history_of_who_changed_what(api_a, api_for, manager_a):
         f"{URL}{pid}/", {"email": "g.vogel@example.org"}, format="json"
     )
     assert response.status_code == 200 and response.json()["email"] == "g.vogel@example.org"
-    history = api_a.get(f"{URL}{pid}/history/").json()
+    page = api_a.get(f"{URL}{pid}/history/").json()
+    assert page["next"] is None
+    history = page["results"]
     assert [v["kind"] for v in history] == ["changed", "created"]
     assert history[0]["by"] == manager_a.display_name
     assert history[0]["changes"] == [
         {"field": "email", "old": "greta.vogel@example.org", "new": "g.vogel@example.org"}
     ]
+
+
+def test_history_is_a_page_whose_next_walks_every_version_once(
+    api_a, django_assert_max_num_queries
+):
+    """API.md: lists are {"results", "next"}; the history too (the schema said so, the
+    view answered a bare list). Each version names what it changed from the one before,
+    also when that one is on the previous page."""
+    pid = api_a.post(URL, NEW, format="json").json()["id"]
+    for n in range(4):
+        api_a.patch(f"{URL}{pid}/", {"phone": f"+49 40 555123{n}"}, format="json")
+    url, pages = f"{URL}{pid}/history/?page_size=2", []
+    while url:
+        with django_assert_max_num_queries(5):
+            page = api_a.get(url).json()
+        assert set(page) == {"results", "next"}
+        pages.append(page["results"])
+        url = page["next"]
+    assert [len(p) for p in pages] == [2, 2, 1]
+    versions = [v for p in pages for v in p]
+    assert [v["kind"] for v in versions] == ["changed"] * 4 + ["created"]
+    assert [v["changes"][0]["new"] for v in versions[:4]] == [
+        f"+49 40 555123{n}" for n in (3, 2, 1, 0)
+    ]
+    assert versions[3]["changes"][0]["old"] == "+49 30 901820"
 
 
 def test_stale_if_match_is_412_and_changes_nothing(api_a):
