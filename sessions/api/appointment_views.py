@@ -3,7 +3,7 @@ sessions follow), cancel it."""
 
 import django_filters
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -53,7 +53,13 @@ class AppointmentViewSet(PracticeViewSet):
     def get_queryset(self):
         return selectors.appointments_for(self.request.user)
 
-    @extend_schema(request=AppointmentCreateSerializer, responses={201: AppointmentSerializer})
+    @extend_schema(
+        request=AppointmentCreateSerializer,
+        responses={
+            201: AppointmentSerializer,
+            404: OpenApiResponse(description="The patient is not one of this practice's."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         body = AppointmentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -1,7 +1,7 @@
 """Courses over HTTP: book (POST, the gate and the planner decide), list, read."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
@@ -26,7 +26,13 @@ class CourseViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
             Prefetch("appointments", queryset=Appointment.objects.order_by("sequence"))
         )
 
-    @extend_schema(request=CourseCreateSerializer, responses={201: CourseSerializer})
+    @extend_schema(
+        request=CourseCreateSerializer,
+        responses={
+            201: CourseSerializer,
+            404: OpenApiResponse(description="The patient is not one of this practice's."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         body = CourseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
