@@ -114,7 +114,10 @@ class MesoPlanAutoSchema(AutoSchema):
         if operation is None:
             return None
         responses = operation["responses"]
-        for status in self.error_statuses(operation):
+        # The statuses the operation can give, and any error a view declared itself
+        # without a body (e.g. a 404 for a body that names another practice's patient).
+        declared = [status for status in responses if status in ERRORS]
+        for status in dict.fromkeys([*self.error_statuses(operation), *declared]):
             description, component = ERRORS[status]
             response = responses.setdefault(status, {"description": description})
             response.setdefault("content", {"application/json": {"schema": self._ref(component)}})
