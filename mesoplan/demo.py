@@ -16,6 +16,9 @@ STAFF = [
     ("clinician2", "Dr. Amira", "Yilmaz", Role.CLINICIAN, 1),
     ("manager2", "Sophie", "Wagner", Role.PRACTICE_MANAGER, 1),
     ("networkadmin", "Michael", "Weber", Role.NETWORK_ADMIN, None),
+    # A second clinician per practice, so the practice day view has columns to compare.
+    ("clinician3", "Dr. Paul", "Richter", Role.CLINICIAN, 0),
+    ("clinician4", "Dr. Hanna", "Koch", Role.CLINICIAN, 1),
 ]
 
 

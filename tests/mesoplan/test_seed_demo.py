@@ -63,12 +63,42 @@ def test_seed_demo_asks_each_app_for_its_demo_data_in_installed_apps_order():
 
     from mesoplan.management.commands.seed_demo import app_demo_seeders
     from patients import demo as patients_demo
+    from sessions import demo as sessions_demo
 
     seeders = list(app_demo_seeders())
-    assert patients_demo.seed_demo in seeders
+    # patients before sessions: courses need the patients' screenings.
+    assert seeders.index(patients_demo.seed_demo) < seeders.index(sessions_demo.seed_demo)
     out = StringIO()
     call_command("seed_demo", "--patients", "2", "--seed", "5", "--password", "pw", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "Demo data ready."
     assert lines[1] == "Patients: 2 new (2 requested, seed 5)."
-    assert lines[2] == "Accounts (password: pw):"
+    assert lines[2].startswith("Courses: ")
+    assert lines[3] == "Accounts (password: pw):"
+
+
+def test_seed_demo_makes_the_calendar_alive_in_both_practices_and_reruns_cleanly():
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.utils import timezone
+
+    from mesoplan.models import Practice
+    from sessions.models import Appointment, Closure, Course, OpeningHours
+
+    call_command("seed_demo", "--patients", "24", "--password", "pw", stdout=StringIO())
+    courses = Course.objects.count()
+    call_command("seed_demo", "--patients", "24", "--password", "pw", stdout=StringIO())
+    assert Course.objects.count() == courses > 0
+    now = timezone.now()
+    for practice in Practice.objects.all():
+        assert OpeningHours.objects.filter(practice=practice).exists()
+        assert Closure.objects.filter(practice=practice).exists()
+        assert practice.staff.filter(role="clinician").count() >= 2
+        around = Appointment.objects.filter(
+            practice=practice,
+            starts_at__gte=now - timedelta(weeks=6),
+            starts_at__lte=now + timedelta(weeks=6),
+        )
+        assert around.filter(status="completed").exists()
+        assert around.filter(status="scheduled").exists()
