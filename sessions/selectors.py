@@ -76,7 +76,7 @@ def availability_for(clinician, since: datetime, until: datetime) -> Availabilit
 
 
 def courses_for(actor) -> QuerySet[Course]:
-    return scoped(Course, actor).select_related("patient", "protocol", "clinician")
+    return scoped(Course, actor).select_related("patient__practice", "protocol", "clinician")
 
 
 def appointments_for(actor) -> QuerySet[Appointment]:

@@ -1,10 +1,12 @@
 """Courses and appointments as API.md describes them."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mesoplan.api.strict import StrictSerializer
-from sessions.models import Appointment, Combination, Course, CourseTarget
+from sessions.models import Appointment, AppointmentStatus, Combination, Course, CourseTarget
+from sessions.recall import maintenance_window, preoperative_warning
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -30,6 +32,14 @@ class CourseSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     appointments = serializers.SerializerMethodField()
+    maintenance_window = serializers.SerializerMethodField(
+        help_text="When the next maintenance session is due (3-6 months after the last "
+        "session); null while sessions are still to come."
+    )
+    warnings = serializers.SerializerMethodField(
+        help_text="Things the clinician should know, e.g. fewer than two sessions before "
+        "the operation date of a pre-operative course."
+    )
 
     class Meta:
         model = Course
@@ -46,8 +56,34 @@ class CourseSerializer(serializers.ModelSerializer):
             "status",
             "created_at",
             "appointments",
+            "maintenance_window",
+            "warnings",
         ]
         read_only_fields = fields
+
+    def _active(self, obj) -> list:
+        return [a for a in obj.appointments.all() if a.status != AppointmentStatus.CANCELLED]
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.DateField(), allow_null=True, help_text="from, until"
+        )
+    )
+    def get_maintenance_window(self, obj) -> dict | None:
+        active = self._active(obj)
+        if not active or any(a.starts_at > timezone.now() for a in active):
+            return None
+        last = max(a.starts_at for a in active).date()
+        due_from, due_until = maintenance_window(
+            last, obj.protocol.maintenance_min_months, obj.protocol.maintenance_max_months
+        )
+        return {"from": due_from, "until": due_until}
+
+    def get_warnings(self, obj) -> list[str]:
+        zone = obj.patient.practice.zone
+        days = [a.starts_at.astimezone(zone).date() for a in self._active(obj)]
+        warning = preoperative_warning(days, obj.operation_date)
+        return [warning] if warning else []
 
     @extend_schema_field(AppointmentSerializer(many=True))
     def get_appointments(self, obj) -> list[dict]:

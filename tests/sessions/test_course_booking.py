@@ -157,3 +157,31 @@ def test_a_network_clinician_of_practice_b_cannot_be_booked_by_a_manager_of_a(
     stranger = ClinicianFactory()
     assert book(api_for(manager_a), ready_patient, stranger).status_code == 400
     assert book(api_for(manager_a), ready_patient, clinician_a).status_code == 201
+
+
+def test_a_pre_operative_course_warns_when_the_operation_comes_too_soon(
+    api_a, clinician_a, ready_patient
+):
+    response = book(
+        api_a,
+        ready_patient,
+        clinician_a,
+        combinations=["pre_operative"],
+        operation_date="2026-09-10",
+    )
+    assert response.status_code == 201
+    assert response.json()["warnings"] == [
+        "Only 1 session falls before the operation on 10 Sep 2026: at least two are advised."
+    ]
+    later = PatientFactory(practice=clinician_a.practice)
+    services.create_screening(actor=clinician_a, patient=later, indication="skin", **CONSENT)
+    fine = book(api_a, later, clinician_a, operation_date="2026-10-01")
+    assert fine.json()["warnings"] == []
+
+
+def test_a_finished_course_proposes_its_maintenance_window(api_a, clinician_a, ready_patient):
+    course = book(api_a, ready_patient, clinician_a).json()
+    assert course["maintenance_window"] is None  # sessions still to come
+    with time_machine.travel(datetime(2027, 2, 1, tzinfo=UTC), tick=False):
+        later = api_a.get(f"/api/v1/courses/{course['id']}/").json()
+    assert later["maintenance_window"] == {"from": "2027-04-28", "until": "2027-07-28"}
