@@ -113,6 +113,23 @@ def preview_course(
         raise InvalidInput({"initial_interval_days": [str(exc)]}) from exc
 
 
+def course_appointments(course: Course, plan: CoursePlan) -> list[Appointment]:
+    """The (unsaved) appointments of a course as the plan placed them."""
+    return [
+        Appointment(
+            practice_id=course.patient.practice_id,
+            patient=course.patient,
+            clinician=course.clinician,
+            course=course,
+            kind=AppointmentKind.COURSE,
+            sequence=session.sequence,
+            starts_at=session.start,
+            ends_at=session.end,
+        )
+        for session in plan.sessions
+    ]
+
+
 def double_booking(clinician, periods) -> Conflict:
     """The 409 for a slot taken meanwhile, naming the appointment in the way."""
     for start, end in periods:
@@ -190,19 +207,7 @@ def book_course(
         operation_date=operation_date,
         created_by=actor,
     )
-    appointments = [
-        Appointment(
-            practice_id=patient.practice_id,
-            patient=patient,
-            clinician=clinician,
-            course=course,
-            kind=AppointmentKind.COURSE,
-            sequence=session.sequence,
-            starts_at=session.start,
-            ends_at=session.end,
-        )
-        for session in plan.sessions
-    ]
+    appointments = course_appointments(course, plan)
     try:
         with transaction.atomic():  # the exclusion constraint decides a race on PostgreSQL
             created = Appointment.objects.bulk_create(appointments)

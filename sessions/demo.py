@@ -87,21 +87,12 @@ def _past_course(clinician, patient, protocol, screening, start) -> Course:
         initial_interval_days=7,
         created_by=clinician,
     )
+    appointments = booking.course_appointments(course, plan)
     now = timezone.now()
-    Appointment.objects.bulk_create(
-        Appointment(
-            practice_id=patient.practice_id,
-            patient=patient,
-            clinician=clinician,
-            course=course,
-            kind=AppointmentKind.COURSE,
-            sequence=s.sequence,
-            starts_at=s.start,
-            ends_at=s.end,
-            status=AppointmentStatus.COMPLETED if s.end < now else AppointmentStatus.SCHEDULED,
-        )
-        for s in plan.sessions
-    )
+    for appointment in appointments:
+        if appointment.ends_at < now:
+            appointment.status = AppointmentStatus.COMPLETED
+    Appointment.objects.bulk_create(appointments)
     return course
 
 
