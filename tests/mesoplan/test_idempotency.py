@@ -134,6 +134,16 @@ def test_a_second_user_with_the_same_key_gets_their_own_answer(
     assert Patient.objects.count() == 2
 
 
+def test_each_of_a_users_keys_replays_its_own_answer(api_a):
+    first = create_patient(api_a, "one")
+    second = create_patient(api_a, "two", {**PATIENT, "first_name": "Hanna"})
+    assert create_patient(api_a, "one").json() == first.json()
+    assert create_patient(api_a, "two", {**PATIENT, "first_name": "Hanna"}).json() == (
+        second.json()
+    )
+    assert Patient.objects.count() == 2
+
+
 def test_a_claim_records_the_users_practice(clinician_a, network_admin):
     claim, _ = idempotency.claim_key(user=clinician_a, key="k", fingerprint="f")
     assert claim.practice_id == clinician_a.practice_id and claim.user == clinician_a
@@ -312,3 +322,33 @@ def test_a_stored_answer_is_complete(api_a):
     assert record.status_code == 201
     assert record.response_body == first.json()
     assert record.response_headers == {"ETag": first["ETag"]}
+
+
+def test_a_failure_to_store_the_answer_releases_the_key_and_reports_the_failure(api_a, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("the store is down")
+
+    monkeypatch.setattr(idempotency, "complete_claim", refuse)
+    with pytest.raises(ValueError, match="the store is down"):
+        create_patient(api_a, "store")
+    assert not IdempotencyKey.objects.filter(key="store").exists()
+
+
+@pytest.mark.parametrize("key", [None, "anonymous"])
+def test_a_request_refused_before_the_view_claims_no_key(client, key):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    response = client.post(PATIENTS, PATIENT, content_type="application/json", **headers)
+    assert response.status_code == 401
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_crash_before_any_key_is_claimed_is_reported_as_itself(api_a, monkeypatch):
+    from rest_framework.authentication import TokenAuthentication
+
+    def crash(self, request):
+        raise RuntimeError("the token store is down")
+
+    monkeypatch.setattr(TokenAuthentication, "authenticate", crash)
+    with pytest.raises(RuntimeError, match="the token store is down"):
+        create_patient(api_a, "early")
+    assert not IdempotencyKey.objects.exists()

@@ -1,6 +1,7 @@
 """The one scope: a practice, a network, or nothing; services refuse strangers' objects."""
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -185,3 +186,41 @@ def test_only_practice_scoped_objects_have_a_practice(practice_a):
     assert practice_id_of(patient) == practice_a.pk
     with pytest.raises(TypeError):
         practice_id_of(practice_a.network)
+
+
+NETWORK_ID = uuid.UUID(int=7)
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        # Anything scope_of does not recognise in full gets nothing, never a scope: an
+        # actor that is active but not signed in, one that says nothing of either, ...
+        SimpleNamespace(
+            is_authenticated=False, is_active=True, role="network_admin", network_id=NETWORK_ID
+        ),
+        SimpleNamespace(is_active=True, role="network_admin", network_id=NETWORK_ID),
+        SimpleNamespace(is_authenticated=True, role="network_admin", network_id=NETWORK_ID),
+        # ... staff without a practice and without a network attribute at all ...
+        SimpleNamespace(is_authenticated=True, is_active=True, role="clinician", practice_id=None),
+        # ... and staff who name a network without being its admin.
+        SimpleNamespace(
+            is_authenticated=True,
+            is_active=True,
+            role="clinician",
+            practice_id=None,
+            network_id=NETWORK_ID,
+        ),
+    ],
+    ids=["not_signed_in", "no_sign_in_state", "no_active_state", "no_network", "not_admin"],
+)
+def test_an_actor_not_recognised_in_full_has_no_scope(actor):
+    assert scope_of(actor) == Scope.nothing()
+
+
+def test_a_clinician_account_without_a_practice_never_reads_its_network(practice_a, two_networks):
+    # The check constraint lets a superuser exist without a practice; naming a network
+    # does not make a clinician a network admin.
+    user = ClinicianFactory(practice=None, network=practice_a.network, is_superuser=True)
+    assert scope_of(user).is_empty
+    assert list(scoped(Patient, user)) == []

@@ -212,6 +212,7 @@ def test_the_next_step_is_acknowledge_then_book_then_screen_again_then_screen():
         (("NWM-MesoLift",), "in the catalyst of NWM-MesoLift"),
         (("NWM-MesoHair", "NWM-MesoLift"), "in the catalyst of both formulations"),
         (("A", "B", "C"), "in the catalyst of every formulation"),
+        ((), "in the catalyst of -"),  # no formulation holds the catalyst: say so, oddly
     ],
 )
 def test_where_a_catalyst_ingredient_is_found(formulations, where):
@@ -260,6 +261,7 @@ def test_findings_are_read_worst_first_with_defaults_for_missing_fields():
         [
             {"code": "odd", "severity": "unheard_of"},
             {"code": "note"},
+            {"severity": "advisory"},
             {"code": "psoriasis", "severity": "relative"},
             {"code": "epilepsy", "severity": "absolute", "message": "M.", "action": "A."},
         ],
@@ -270,6 +272,7 @@ def test_findings_are_read_worst_first_with_defaults_for_missing_fields():
         FindingView("epilepsy", "absolute", "Epilepsy", "M.", "A."),
         FindingView("psoriasis", "relative", "Psoriasis", "", ""),
         FindingView("note", "advisory", "note", "", ""),
+        FindingView("", "advisory", "", "", ""),
         FindingView("odd", "unheard_of", "odd", "", ""),
     ]
 
@@ -359,7 +362,18 @@ def test_the_alert_strip_in_full():
             screened_on=date(2026, 12, 25),
         ),
         "other": LatestScreening(
-            "other", "excluded", [{"code": "epilepsy", "severity": "absolute"}], [], False
+            "other",
+            "excluded",
+            [
+                {"code": "epilepsy", "severity": "absolute"},
+                {
+                    "code": "ingredient_allergy",
+                    "severity": "absolute",
+                    "details": {"ingredients": ["rutin"]},
+                },
+            ],
+            [],
+            False,
         ),
     }
     readiness = {
@@ -372,7 +386,11 @@ def test_the_alert_strip_in_full():
     assert patient_alerts(latest, readiness, INGREDIENTS) == [
         Alert("deferred", "Hair loss: deferred", "Pregnancy; screen again from 08 Jan 2027"),
         Alert("caution", "Psoriasis (Hair loss, acknowledged)", "Weigh it."),
-        Alert("excluded", "other: excluded", "Epilepsy"),
+        Alert(
+            "excluded",
+            "other: excluded",
+            "Epilepsy, Allergy to Rutin (in the catalyst of both formulations)",
+        ),
         Alert(
             "neutral",
             "Hair loss: Not recorded that the limited prognosis of male hair loss was explained.",

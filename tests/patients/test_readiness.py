@@ -166,9 +166,11 @@ def test_a_reason_as_json_names_its_code_and_message():
     }
 
 
-def test_the_gate_keeps_the_outcome_it_judged():
-    assert ready_to_book("skin", replace(READY, outcome=Outcome.CAUTION)).outcome == Outcome.CAUTION
-    assert ready_to_book("skin", None).outcome is None
+def test_the_gate_keeps_the_indication_and_outcome_it_judged():
+    gate = ready_to_book("skin", replace(READY, outcome=Outcome.CAUTION))
+    assert (gate.indication, gate.outcome) == ("skin", Outcome.CAUTION)
+    unscreened = ready_to_book("hair", None)
+    assert (unscreened.indication, unscreened.outcome) == ("hair", None)
 
 
 @pytest.mark.parametrize(
@@ -194,7 +196,7 @@ def test_facts_are_read_from_a_stored_screening():
         outcome="caution",
         acknowledgement=object(),
         informed_consent=1,
-        expectations_acknowledged=None,
+        expectations_acknowledged="yes",
         prognosis_explained=True,
     )
     assert facts_of(stored, patient_sex="male", is_latest=False) == ScreeningFacts(
@@ -202,13 +204,15 @@ def test_facts_are_read_from_a_stored_screening():
         outcome=Outcome.CAUTION,
         acknowledged=True,
         informed_consent=True,
-        expectations_acknowledged=False,
+        expectations_acknowledged=True,
         patient_sex="male",
         prognosis_explained=True,
         is_latest=False,
     )
     stored.acknowledgement = None
+    stored.informed_consent = stored.expectations_acknowledged = None
     facts = facts_of(stored, patient_sex="female")
     assert facts.acknowledged is False and facts.is_latest is True
+    assert facts.informed_consent is False and facts.expectations_acknowledged is False
     del stored.acknowledgement  # not loaded at all: not acknowledged either
     assert facts_of(stored, patient_sex="female").acknowledged is False

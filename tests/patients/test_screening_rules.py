@@ -528,6 +528,11 @@ def test_an_unnamed_allergy_finding_in_full():
     assert nothing.message.endswith("is an ingredient of the formulation.")
     (other,) = screen(skin(allergies=("latex",)), []).findings
     assert other.message == "Allergy to 'latex' recorded: not an ingredient of any formulation."
+    pure = FormulationSpec("mesolift_pure", "MesoLift without catalyst", {"dmae": "DMAE"})
+    (other,) = screen(skin(allergies=("latex",)), [LIFT, pure]).findings
+    assert other.message == (
+        "Allergy to 'latex' recorded: not an ingredient of NWM-MesoLift, MesoLift without catalyst."
+    )
 
 
 def test_an_unknown_code_names_its_field_and_every_code():
