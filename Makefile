@@ -10,7 +10,7 @@ DEMO_PASSWORD ?= mesoplan-demo
 # Tests spread over the machine's cores; override with `make test WORKERS=0`.
 WORKERS ?= auto
 
-.PHONY: run test lint bench install install-dev browser worker clean
+.PHONY: run test lint bench mutation install install-dev browser worker clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -55,6 +55,23 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH)
 
+# Mutation testing of the rule modules (docs/mutation.md): mutmut over the modules listed
+# in pyproject's [tool.mutmut], then the hand-written mutants. Takes minutes: not in CI.
+# Starts from a clean mutants/ so the score is today's; MUTANTS='patients.readiness.*'
+# checks a subset, MUTATION_CHILDREN the parallel workers (the machine is shared).
+MUTATION_CHILDREN ?= 2
+MUTANTS ?=
+mutation: $(STAMP)
+	@$(BIN)/mutmut --version >/dev/null 2>&1 || $(BIN)/pip install -q -e ".[dev,mutation]"
+	@mkdir -p var
+	rm -rf mutants
+	@start=$$(date +%s); \
+	HYPOTHESIS_PROFILE=ci $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS) \
+	  > var/mutmut.log 2>&1 || { tail -c 3000 var/mutmut.log; exit 1; }; \
+	echo "mutmut run: $$(( $$(date +%s) - start )) s wall time (log: var/mutmut.log)"
+	$(PY) -m tests.mutation_score
+	HYPOTHESIS_PROFILE=ci $(PY) -m tests.hand_mutants
+
 # A Celery worker with an embedded beat, for development (like `make run`: debug on, the
 # dev secret key). It needs a broker; without CELERY_BROKER_URL tasks run inside the web
 # process and there is nothing for a worker to do. Beat keeps its schedule under var/.
@@ -67,4 +84,4 @@ worker: $(STAMP)
 	  --schedule var/celerybeat-schedule --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) var mutants .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

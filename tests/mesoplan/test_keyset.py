@@ -4,6 +4,8 @@ page is a WHERE over an index, never OFFSET or COUNT; junk cursors are a 400."""
 import base64
 import datetime
 import json
+import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -146,3 +148,92 @@ def test_descending_lists_page_newest_first(clinician_a, practice_a):
         s.pk for s in sorted(made, key=lambda s: (s.created_at, s.pk), reverse=True)
     ]
     assert third.next_cursor is None
+
+
+@pytest.fixture
+def grid(practice_a):
+    """Patients sharing every combination of last name, first name and birth date, twice:
+    each ordering field ties with its neighbours, so each must be compared in turn."""
+    days = (datetime.date(1980, 1, 1), datetime.date(1990, 1, 1))
+    return [
+        PatientFactory(practice=practice_a, last_name=last, first_name=first, date_of_birth=day)
+        for last in ("Aue", "Bach")
+        for first in ("Anna", "Berta")
+        for day in days
+        for _ in range(2)
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 16, 17])
+@pytest.mark.parametrize("order", [(), ("-last_name", "first_name", "-date_of_birth")])
+def test_walking_any_order_at_any_page_size_yields_each_row_once_in_order(grid, size, order):
+    queryset = Patient.objects.order_by(*order) if order else Patient.objects.all()
+    expected = list(queryset.order_by(*ordering_of(queryset)))
+    walked, cursor, pages = [], None, 0
+    while True:
+        page = page_after(queryset, cursor, size)
+        walked += page.rows
+        pages += 1
+        assert len(page.rows) <= size
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert walked == expected
+    assert pages == max(1, -(-len(grid) // size))  # no empty last page
+
+
+def test_cursors_are_url_safe_without_padding(grid):
+    ordering = ordering_of(Patient.objects.all())
+    for patient in grid:
+        # base64url of the values, ":", the signature (base64url too)
+        assert re.fullmatch(r"[A-Za-z0-9_-]+:[A-Za-z0-9_-]+", encode_cursor(patient, ordering))
+
+
+def test_a_null_in_the_ordering_survives_the_cursor(clinician_a, practice_a):
+    patient = PatientFactory(practice=practice_a)
+    screening = services.create_screening(actor=clinician_a, patient=patient, indication="skin")
+    assert screening.hair_loss_onset is None
+    ordering = ("hair_loss_onset", "pk")
+    cursor = encode_cursor(screening, ordering)
+    assert decode_cursor(cursor, Screening, ordering) == [None, screening.pk]
+
+
+@pytest.mark.parametrize(
+    ("cursor", "message"),
+    [
+        ("junk!", "The cursor is not one this server gave out."),  # not base64
+        ("WzEsMiwzLDRd", "The cursor is not one this server gave out."),  # [1,2,3,4]: no strings
+        ("WyJ4IiwieCIsIngiLCJ4Il0", "The cursor is not one this server gave out."),  # bad date
+        ("WyJhIl0", "The cursor is not one this server gave out."),  # ["a"], unsigned
+    ],
+)
+def test_a_foreign_cursor_is_a_400_that_says_why(api_a, cursor, message):
+    response = api_a.get(f"/api/v1/patients/?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.json() == {"cursor": [message]}
+
+
+def test_a_cursor_must_name_fields_of_the_model():
+    cursor = encode_cursor(Patient(last_name="Roth"), ("last_name",))
+    with pytest.raises(InvalidCursor) as refused:
+        decode_cursor(cursor, Patient, ("no_such_field",))
+    assert str(refused.value) == "The cursor is not one this server gave out."
+
+
+def test_every_cursor_decodes_to_the_values_it_was_made_from():
+    """Rows of every length, so the cursors' base64 needs 0, 1 and 2 '=' of padding (which
+    the cursor drops and decoding restores)."""
+    ordering = ("last_name", "first_name", "date_of_birth", "pk")
+    paddings = set()
+    for n in range(400):
+        row = Patient(
+            pk=uuid.UUID(int=n * 7919),
+            last_name="R" * (n % 5) + f"oth{n}",
+            first_name=f"A{n * 31}",
+            date_of_birth=datetime.date(1950, 1, 1) + datetime.timedelta(days=n * 37),
+        )
+        cursor = encode_cursor(row, ordering)
+        paddings.add(-len(cursor) % 4)
+        values = [row.last_name, row.first_name, row.date_of_birth, row.pk]
+        assert decode_cursor(cursor, Patient, ordering) == values
+    assert paddings == {0, 1, 2}

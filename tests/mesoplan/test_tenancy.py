@@ -1,12 +1,20 @@
 """The one scope: a practice, a network, or nothing; services refuse strangers' objects."""
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from mesoplan.tenancy import Scope, ensure_in_scope, get_scoped_or_404, scope_of, scoped
+from mesoplan.tenancy import (
+    Scope,
+    ensure_in_scope,
+    get_scoped_or_404,
+    practice_id_of,
+    scope_of,
+    scoped,
+)
 from patients import services
 from patients.models import Patient, ScreeningAcknowledgement
 from tests.factories import (
@@ -118,3 +126,101 @@ def test_acknowledge_caution_refuses_another_practices_screening(clinician_a, pr
     with pytest.raises(Http404):
         services.acknowledge_caution(actor=clinician_a, screening=screening, reason="stable")
     assert not ScreeningAcknowledgement.objects.filter(screening=screening).exists()
+
+
+def test_a_scope_says_what_it_is(practice_a):
+    practice, network = Scope.practice(practice_a), Scope.network(practice_a.network)
+    assert (practice.is_practice, practice.is_network, practice.is_empty) == (True, False, False)
+    assert (network.is_practice, network.is_network, network.is_empty) == (False, True, False)
+    nothing = Scope.nothing()
+    assert (nothing.is_practice, nothing.is_network, nothing.is_empty) == (False, False, True)
+    assert nothing == Scope() and practice.network_id is None and network.practice_id is None
+
+
+def test_an_inactive_network_admin_sees_nothing(practice_a, two_networks):
+    admin = NetworkAdminFactory(network=practice_a.network, is_active=False)
+    assert scope_of(admin).is_empty
+    assert list(scoped(Patient, admin)) == []
+
+
+def test_a_network_admin_never_gets_a_practice_scope(practice_a, two_networks):
+    # Even one that also names a practice: the role decides, and a network admin reads
+    # aggregated statistics only (DOMAIN.md), never one practice's records.
+    admin = NetworkAdminFactory(network=practice_a.network)
+    admin.practice_id = practice_a.pk
+    assert scope_of(admin) == Scope.network(practice_a.network)
+
+
+def test_the_task_scope_of_nothing_reads_nothing(two_networks):
+    assert list(scoped(Patient, Scope.nothing())) == []
+    assert Patient.objects.for_actor(Scope.nothing()).count() == 0
+
+
+def test_a_scoped_queryset_is_narrowed_further_not_widened(clinician_a, two_networks):
+    _, patients = two_networks
+    mine = Patient.objects.filter(last_name=patients["a"].last_name)
+    assert get_scoped_or_404(mine, clinician_a, pk=patients["a"].pk) == patients["a"]
+    with pytest.raises(Http404):
+        get_scoped_or_404(mine, clinician_a, pk=patients["b"].pk)
+    with pytest.raises(Http404):
+        get_scoped_or_404(mine, AnonymousUser(), pk=patients["a"].pk)
+
+
+def test_a_queryset_that_cannot_be_scoped_is_refused(clinician_a):
+    from mesoplan.models import Network
+
+    with pytest.raises(TypeError):
+        get_scoped_or_404(Network.objects.all(), clinician_a, pk=clinician_a.practice.network_id)
+
+
+def test_services_act_for_one_practice_only(network_admin, practice_a):
+    patient = PatientFactory(practice=practice_a)
+    ensure_in_scope(Scope.practice(practice_a), patient)  # a task for that practice
+    for outsider in (network_admin, Scope.network(practice_a.network), Scope.nothing(), None):
+        with pytest.raises(Http404):
+            ensure_in_scope(outsider, patient)
+
+
+def test_only_practice_scoped_objects_have_a_practice(practice_a):
+    patient = PatientFactory(practice=practice_a)
+    assert practice_id_of(patient) == practice_a.pk
+    with pytest.raises(TypeError):
+        practice_id_of(practice_a.network)
+
+
+NETWORK_ID = uuid.UUID(int=7)
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        # Anything scope_of does not recognise in full gets nothing, never a scope: an
+        # actor that is active but not signed in, one that says nothing of either, ...
+        SimpleNamespace(
+            is_authenticated=False, is_active=True, role="network_admin", network_id=NETWORK_ID
+        ),
+        SimpleNamespace(is_active=True, role="network_admin", network_id=NETWORK_ID),
+        SimpleNamespace(is_authenticated=True, role="network_admin", network_id=NETWORK_ID),
+        # ... staff without a practice and without a network attribute at all ...
+        SimpleNamespace(is_authenticated=True, is_active=True, role="clinician", practice_id=None),
+        # ... and staff who name a network without being its admin.
+        SimpleNamespace(
+            is_authenticated=True,
+            is_active=True,
+            role="clinician",
+            practice_id=None,
+            network_id=NETWORK_ID,
+        ),
+    ],
+    ids=["not_signed_in", "no_sign_in_state", "no_active_state", "no_network", "not_admin"],
+)
+def test_an_actor_not_recognised_in_full_has_no_scope(actor):
+    assert scope_of(actor) == Scope.nothing()
+
+
+def test_a_clinician_account_without_a_practice_never_reads_its_network(practice_a, two_networks):
+    # The check constraint lets a superuser exist without a practice; naming a network
+    # does not make a clinician a network admin.
+    user = ClinicianFactory(practice=None, network=practice_a.network, is_superuser=True)
+    assert scope_of(user).is_empty
+    assert list(scoped(Patient, user)) == []

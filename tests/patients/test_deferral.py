@@ -21,5 +21,6 @@ def test_due_exactly_the_given_number_of_days_later(screened_on, days):
 
 
 def test_a_negative_interval_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as refused:
         rescreen_due_on(date(2026, 3, 10), -1)
+    assert str(refused.value) == "The re-screening interval cannot be negative."

@@ -2,12 +2,20 @@
 property that anything missing means not ready."""
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from patients.readiness import Missing, ScreeningFacts, ready_to_book, status_of
+from patients.readiness import (
+    Missing,
+    ScreeningFacts,
+    Status,
+    facts_of,
+    ready_to_book,
+    status_of,
+)
 from patients.screening import Outcome
 
 READY = ScreeningFacts(
@@ -112,3 +120,99 @@ def test_ready_exactly_when_every_condition_of_the_domain_holds(
     gate = ready_to_book(indication, facts)
     assert gate.is_ready is expected
     assert gate.is_ready is (gate.reasons == ())
+
+
+@pytest.mark.parametrize(
+    ("facts", "status"),
+    [
+        (READY, ("Ready to book", "eligible")),
+        (None, ("Not screened", "neutral")),
+        (
+            replace(READY, outcome=Outcome.EXCLUDED, informed_consent=False),
+            ("Excluded", "excluded"),
+        ),
+        (replace(READY, outcome=Outcome.DEFERRED, is_latest=False), ("Deferred", "deferred")),
+        (
+            replace(READY, outcome=Outcome.CAUTION, expectations_acknowledged=False),
+            ("Caution, not acknowledged", "caution"),
+        ),
+        (
+            replace(
+                READY,
+                indication="hair",
+                patient_sex="male",
+                informed_consent=False,
+                expectations_acknowledged=False,
+                is_latest=False,
+            ),
+            (
+                "Not ready: superseded, consent missing, expectations not recorded, "
+                "prognosis not explained",
+                "caution",
+            ),
+        ),
+    ],
+)
+def test_each_status_label_and_tone(facts, status):
+    indication = facts.indication if facts else "skin"
+    assert status_of(ready_to_book(indication, facts)) == Status(*status)
+
+
+def test_a_reason_as_json_names_its_code_and_message():
+    (reason,) = ready_to_book("skin", replace(READY, informed_consent=False)).reasons
+    assert reason.as_dict() == {
+        "code": "informed_consent_missing",
+        "message": "The patient's informed consent is not recorded.",
+    }
+
+
+def test_the_gate_keeps_the_indication_and_outcome_it_judged():
+    gate = ready_to_book("skin", replace(READY, outcome=Outcome.CAUTION))
+    assert (gate.indication, gate.outcome) == ("skin", Outcome.CAUTION)
+    unscreened = ready_to_book("hair", None)
+    assert (unscreened.indication, unscreened.outcome) == ("hair", None)
+
+
+@pytest.mark.parametrize(
+    ("change", "acknowledge", "new_screening"),
+    [
+        ({"outcome": Outcome.CAUTION}, True, False),
+        ({"outcome": Outcome.EXCLUDED}, False, False),
+        ({"outcome": Outcome.DEFERRED}, False, True),
+        ({"informed_consent": False}, False, True),
+        ({"is_latest": False}, False, False),
+        ({}, False, False),
+    ],
+)
+def test_what_resolves_each_reason(change, acknowledge, new_screening):
+    gate = ready_to_book("skin", replace(READY, **change))
+    assert gate.needs_acknowledgement is acknowledge
+    assert gate.needs_new_screening is new_screening
+
+
+def test_facts_are_read_from_a_stored_screening():
+    stored = SimpleNamespace(
+        indication="hair",
+        outcome="caution",
+        acknowledgement=object(),
+        informed_consent=1,
+        expectations_acknowledged="yes",
+        prognosis_explained=True,
+    )
+    assert facts_of(stored, patient_sex="male", is_latest=False) == ScreeningFacts(
+        indication="hair",
+        outcome=Outcome.CAUTION,
+        acknowledged=True,
+        informed_consent=True,
+        expectations_acknowledged=True,
+        patient_sex="male",
+        prognosis_explained=True,
+        is_latest=False,
+    )
+    stored.acknowledgement = None
+    stored.informed_consent = stored.expectations_acknowledged = None
+    facts = facts_of(stored, patient_sex="female")
+    assert facts.acknowledged is False and facts.is_latest is True
+    assert facts.informed_consent is False and facts.expectations_acknowledged is False
+    del stored.acknowledgement  # not loaded at all: not acknowledged either
+    assert facts_of(stored, patient_sex="female").acknowledged is False

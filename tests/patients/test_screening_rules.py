@@ -1,6 +1,7 @@
 """The rules engine, without a database: every row of DOMAIN.md's tables, precedence,
 allergies against every ingredient, hair-loss advisories, and monotonicity."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -295,3 +296,254 @@ def test_docstring_examples_hold():
     import patients.screening
 
     assert doctest.testmod(patients.screening).failed == 0
+
+
+@pytest.mark.parametrize(
+    "screened_on, warned",
+    [
+        (date(2026, 2, 27), False),
+        (date(2026, 2, 28), False),  # two years after 29 February 2024: no 29th in 2026
+        (date(2026, 3, 1), True),
+    ],
+)
+def test_hair_loss_since_29_february_is_two_years_old_on_28_february(screened_on, warned):
+    answers = replace(hair(hair_loss_onset=date(2024, 2, 29)), screened_on=screened_on)
+    assert ("hair_loss_over_two_years" in codes(screen(answers, [HAIR]))) is warned
+
+
+# A made-up formulation whose names start with words of 3, 4 and 5 letters.
+PREFIXES = {"oat_extract": "Oat extract", "rose_hip_oil": "Rose hip oil", "aloes_gel": "Aloes gel"}
+
+
+@pytest.mark.parametrize(
+    "allergy, matched",
+    [
+        ("oat", None),  # three letters: too short to be read as a name
+        ("rose", "rose_hip_oil"),  # four letters: matched by its name's first word
+        ("Aloes", "aloes_gel"),  # five letters
+        ("aloe", None),  # a part of a word, not a whole word of the name
+        ("rose hip", "rose_hip_oil"),
+        ("hip", None),  # a later word is no prefix
+    ],
+)
+def test_a_name_prefix_of_four_letters_or_more_matches(allergy, matched):
+    assert match_allergy(allergy, PREFIXES) == matched
+
+
+def test_a_prefix_match_excludes_through_the_engine():
+    hyaluronic = screen(skin(allergies=("Hyaluronic",)), [LIFT])
+    assert hyaluronic.outcome == Outcome.EXCLUDED
+    assert hyaluronic.findings[0].details["ingredients"] == ["hyaluronic_acid"]
+
+
+@pytest.mark.parametrize(
+    "text, matched",
+    [
+        ("  HYALURONIC-acid!! ", "hyaluronic_acid"),  # case, spacing and punctuation
+        ("dimethylaminoethanol (dmae)", "dmae"),  # the full name
+        ("dimethylaminoethanol", "dmae"),  # the full name's first word
+        ("(DMAE)", "dmae"),  # the bracketed short name
+        ("", None),
+        ("  ", None),
+        ("---", None),
+    ],
+)
+def test_allergies_match_by_code_name_or_bracketed_name(text, matched):
+    assert match_allergy(text, LIFT.ingredients) == matched
+
+
+def test_ingredient_allergy_is_absolute_and_other_allergy_advisory():
+    result = screen(skin(allergies=("rutin", "latex")), [LIFT])
+    by_code = {f.code: f for f in result.findings}
+    assert by_code["ingredient_allergy"].severity == Severity.ABSOLUTE
+    assert by_code["ingredient_allergy"].effect == Outcome.EXCLUDED
+    assert by_code["ingredient_allergy"].as_dict()["severity"] == "absolute"
+    assert by_code["other_allergy"].severity == Severity.ADVISORY
+    assert by_code["other_allergy"].effect == Outcome.ELIGIBLE
+    assert by_code["other_allergy"].as_dict()["severity"] == "advisory"
+    assert by_code["other_allergy"].details == {"allergy": "latex"}
+    assert result.outcome == Outcome.EXCLUDED
+
+
+def test_an_unnamed_ingredient_allergy_is_absolute_and_excludes_every_formulation():
+    other = FormulationSpec("mesolift_pure", "MesoLift without catalyst", {"dmae": "DMAE"})
+    result = screen(skin(conditions=frozenset({"ingredient_allergy"})), [LIFT, other])
+    (finding,) = result.findings
+    assert finding.code == "ingredient_allergy"
+    assert finding.severity == Severity.ABSOLUTE and finding.effect == Outcome.EXCLUDED
+    assert result.outcome == Outcome.EXCLUDED
+    assert "NWM-MesoLift, MesoLift without catalyst" in finding.message
+
+
+def test_a_named_allergy_with_the_condition_ticked_is_judged_by_the_name():
+    ticked = skin(conditions=frozenset({"ingredient_allergy"}), allergies=("dmae",))
+    other = FormulationSpec("mesolift_pure", "MesoLift without catalyst", {"rutin": "Rutin"})
+    result = screen(ticked, [LIFT, other])
+    (finding,) = result.findings
+    assert finding.details == {"formulation": "mesolift", "ingredients": ["dmae"]}
+    assert finding.severity == Severity.ABSOLUTE and finding.effect == Outcome.ELIGIBLE
+    assert finding.action == "Do not use NWM-MesoLift."
+    assert result.outcome == Outcome.ELIGIBLE
+
+
+def test_an_allergy_that_leaves_no_formulation_says_so():
+    (finding,) = screen(skin(allergies=("dmae", "Rutin")), [LIFT]).findings
+    assert finding.details == {"formulation": "mesolift", "ingredients": ["dmae", "rutin"]}
+    assert finding.action == "Do not use NWM-MesoLift. No formulation for this indication remains."
+    assert finding.message == (
+        "Allergy to Dimethylaminoethanol (DMAE), Rutin, an ingredient of NWM-MesoLift."
+    )
+
+
+def test_blank_allergy_answers_are_ignored():
+    assert screen(skin(allergies=("", "   ")), [LIFT]).findings == ()
+
+
+# Every finding is stored as it was judged, with the rule set's version: a change to what
+# a stored finding says is a change of the rule set. These pin whole findings, so such a
+# change is deliberate (and bumps RULE_SET_VERSION), never a side effect.
+def _advisory(code, message, action):
+    return {
+        "code": code,
+        "severity": "advisory",
+        "message": message,
+        "action": action,
+        "effect": "eligible",
+    }
+
+
+NO_CONSENT_FINDINGS = [
+    _advisory(
+        "informed_consent_missing",
+        "The patient's informed consent is not recorded.",
+        "Obtain and record consent: no course can be booked without it.",
+    ),
+    _advisory(
+        "expectations_not_acknowledged",
+        "Not recorded that the patient understands the treatment is regenerative: "
+        "several sessions, no immediate result.",
+        "Explain and record it: no course can be booked without it.",
+    ),
+]
+
+
+def test_the_findings_of_an_unanswered_hair_screening_in_full():
+    findings = screen(ScreeningAnswers("hair", TODAY, sex="male"), [HAIR]).findings
+    assert [f.as_dict() for f in findings] == [
+        _advisory(
+            "male_hair_loss",
+            "Male hair loss is more strongly genetic: the prognosis is limited.",
+            "Explain the limited prognosis and record it.",
+        ),
+        _advisory(
+            "hair_loss_onset_unknown",
+            "Onset of hair loss not recorded.",
+            "Record when the hair loss began: the chance of success depends on it.",
+        ),
+        _advisory(
+            "insurance_options_not_considered",
+            "Procedures covered by statutory health insurance come first.",
+            "Record that they were considered.",
+        ),
+        _advisory(
+            "therapy_goal_missing",
+            "No therapy goal recorded (regrowth or stabilise).",
+            "Agree the goal with the patient.",
+        ),
+        *NO_CONSENT_FINDINGS,
+    ]
+
+
+def test_the_findings_of_an_explained_long_hair_loss_in_full():
+    answers = hair(
+        sex="male",
+        prognosis_explained=True,
+        hair_loss_onset=date(2020, 1, 1),
+        therapy_goal="stabilise",
+    )
+    assert [f.as_dict() for f in screen(answers, [HAIR]).findings] == [
+        _advisory(
+            "male_hair_loss",
+            "Male hair loss is more strongly genetic: the prognosis is limited "
+            "(explained to the patient).",
+            "",
+        ),
+        _advisory(
+            "hair_loss_over_two_years",
+            "Hair loss began more than 2 years ago: fewer intact follicles remain, so the "
+            "chance of success is reduced.",
+            "Set expectations accordingly; consider 'stabilise' as the goal.",
+        ),
+    ]
+
+
+def test_the_findings_of_conditions_and_allergies_in_full():
+    answers = skin(conditions=frozenset({"herpes", "pregnancy"}), allergies=("rutin", "Latex"))
+    assert [f.as_dict() for f in screen(answers, [LIFT]).findings] == [
+        {
+            "code": "pregnancy",
+            "severity": "absolute",
+            "message": "Pregnancy: temporary absolute contraindication.",
+            "action": "Defer treatment and screen again once it has resolved.",
+            "effect": "deferred",
+        },
+        {
+            "code": "herpes",
+            "severity": "relative",
+            "message": "Tendency to herpes: relative contraindication.",
+            "action": "Give herpes prophylaxis before each session; acknowledge before booking.",
+            "effect": "caution",
+        },
+        {
+            "code": "ingredient_allergy",
+            "severity": "absolute",
+            "message": "Allergy to Rutin, an ingredient of NWM-MesoLift.",
+            "action": "Do not use NWM-MesoLift. No formulation for this indication remains.",
+            "effect": "excluded",
+            "details": {"formulation": "mesolift", "ingredients": ["rutin"]},
+        },
+        {
+            "code": "other_allergy",
+            "severity": "advisory",
+            "message": "Allergy to 'Latex' recorded: not an ingredient of NWM-MesoLift.",
+            "action": "Check any other product used in the session against it.",
+            "effect": "eligible",
+            "details": {"allergy": "Latex"},
+        },
+    ]
+
+
+def test_an_unnamed_allergy_finding_in_full():
+    (finding,) = screen(skin(conditions=frozenset({"ingredient_allergy"})), [LIFT]).findings
+    assert finding.as_dict() == {
+        "code": "ingredient_allergy",
+        "severity": "absolute",
+        "message": "Allergy to an active ingredient stated, but no named allergy is an "
+        "ingredient of NWM-MesoLift.",
+        "action": "Name the ingredient under allergies; if the allergy concerns no ingredient "
+        "of this formulation, untick it and screen again.",
+        "effect": "excluded",
+    }
+    (nothing,) = screen(skin(conditions=frozenset({"ingredient_allergy"})), []).findings
+    assert nothing.message.endswith("is an ingredient of the formulation.")
+    (other,) = screen(skin(allergies=("latex",)), []).findings
+    assert other.message == "Allergy to 'latex' recorded: not an ingredient of any formulation."
+    pure = FormulationSpec("mesolift_pure", "MesoLift without catalyst", {"dmae": "DMAE"})
+    (other,) = screen(skin(allergies=("latex",)), [LIFT, pure]).findings
+    assert other.message == (
+        "Allergy to 'latex' recorded: not an ingredient of NWM-MesoLift, MesoLift without catalyst."
+    )
+
+
+def test_an_unknown_code_names_its_field_and_every_code():
+    with pytest.raises(UnknownCode) as refused:
+        screen(skin(conditions=frozenset({"vampirism", "lycanthropy"})), [LIFT])
+    assert refused.value.field_name == "condition"
+    assert refused.value.codes == ["lycanthropy", "vampirism"]
+    assert str(refused.value) == "Unknown condition code(s): lycanthropy, vampirism"
+
+
+def test_a_name_in_brackets_matches_on_its_own():
+    ingredients = {"vitamin_c": "Vitamin C (ascorbic acid)"}
+    assert match_allergy("Ascorbic acid", ingredients) == "vitamin_c"
+    assert match_allergy("ascorbic", ingredients) is None  # no prefix match inside brackets

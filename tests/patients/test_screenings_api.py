@@ -264,3 +264,26 @@ def test_prognosis_explanation_is_kept_only_for_male_hair_patients(
         patient, indication=indication, prognosis_explained=True, **CONSENT
     ).json()
     assert body["prognosis_explained"] is stored
+
+
+def test_allergy_findings_carry_their_severity_through_the_api(screen_via_api, patient_a):
+    body = screen_via_api(
+        patient_a, indication="skin", allergies=["rutin", "Latex"], **CONSENT
+    ).json()
+    by_code = {f["code"]: f for f in body["findings"]}
+    assert by_code["ingredient_allergy"]["severity"] == "absolute"
+    assert by_code["ingredient_allergy"]["effect"] == "excluded"
+    assert by_code["other_allergy"]["severity"] == "advisory"
+    assert by_code["other_allergy"]["effect"] == "eligible"
+    assert body["outcome"] == "excluded"
+    stored = {f["code"]: f["severity"] for f in Screening.objects.get().findings}
+    assert stored == {"ingredient_allergy": "absolute", "other_allergy": "advisory"}
+
+
+def test_an_unnamed_ingredient_allergy_is_absolute_through_the_api(screen_via_api, patient_a):
+    body = screen_via_api(
+        patient_a, indication="skin", conditions=["ingredient_allergy"], **CONSENT
+    ).json()
+    (finding,) = body["findings"]
+    assert (finding["code"], finding["severity"]) == ("ingredient_allergy", "absolute")
+    assert body["outcome"] == "excluded"
