@@ -89,15 +89,26 @@ def _checked_hours(hours: Mapping[int, DayHours]) -> dict[int, list[tuple[time, 
 
 
 def describe_hours(hours: Mapping[int, DayHours]) -> str:
+    """Hours in a line, consecutive days with the same hours together.
+
+    >>> split = [(time(8), time(12)), (time(14), time(18))]
+    >>> describe_hours({0: split, 1: split, 2: split, 4: [(time(9), time(13))]})
+    'Mon\u2013Wed 08:00-12:00, 14:00-18:00; Fri 09:00-13:00'
     """
-    >>> describe_hours({0: [(time(8), time(12)), (time(14), time(18))], 2: [(time(9), time(13))]})
-    'Mon 08:00-12:00, 14:00-18:00; Wed 09:00-13:00'
-    """
-    days = []
+    runs: list[tuple[int, int, list]] = []  # (first weekday, last weekday, periods)
     for weekday in sorted(hours):
-        periods = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours[weekday])
-        days.append(f"{Weekday(weekday).label[:3]} {periods}")
-    return "; ".join(days)
+        periods = list(hours[weekday])
+        if runs and runs[-1][1] == weekday - 1 and runs[-1][2] == periods:
+            runs[-1] = (runs[-1][0], weekday, periods)
+        else:
+            runs.append((weekday, weekday, periods))
+    parts = []
+    for first, last, periods in runs:
+        days = Weekday(first).label[:3]
+        if last != first:
+            days += "\u2013" + Weekday(last).label[:3]
+        parts.append(f"{days} " + ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in periods))
+    return "; ".join(parts)
 
 
 def _span(first: date, last: date) -> list[date]:

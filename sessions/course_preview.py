@@ -29,36 +29,47 @@ class ProposedSession:
 
 
 def why_not_at(ideal: datetime, length: timedelta, facts: CalendarFacts, clinician_id: Any) -> str:
-    """Why a session could not stay where the schedule put it.
+    """Why a session could not stay where the schedule put it (the page shows the planned
+    time next to it).
 
     >>> from datetime import date, time
     >>> from zoneinfo import ZoneInfo
     >>> berlin = ZoneInfo("Europe/Berlin")
     >>> facts = CalendarFacts(berlin, {d: [(time(8), time(18))] for d in range(5)},
-    ...                       {date(2026, 12, 24): "Christmas"}, {}, {})
+    ...                       {date(2026, 12, 24): "Christmas"}, {}, {"lena": {}})
     >>> hour = timedelta(hours=1)
     >>> why_not_at(datetime(2026, 12, 24, 10, tzinfo=berlin), hour, facts, None)
-    'Thu 24 Dec 2026: Closed: Christmas.'
+    'the practice is closed (Christmas).'
     >>> why_not_at(datetime(2026, 11, 28, 10, tzinfo=berlin), hour, facts, None)
-    'Sat 28 Nov 2026: Closed.'
+    'the practice is closed on Saturdays.'
     >>> why_not_at(datetime(2026, 11, 27, 17, 30, tzinfo=berlin), hour, facts, None)
-    'Fri 27 Nov 2026: 17:30 is outside the hours (08:00-18:00).'
+    '17:30 is outside the hours (08:00-18:00).'
     >>> why_not_at(datetime(2026, 11, 27, 10, tzinfo=berlin), hour, facts, None)
-    'Fri 27 Nov 2026: another appointment at 10:00.'
+    'another appointment at 10:00.'
     """
     local_start = ideal.astimezone(facts.zone)
     day = local_start.date()
-    label = f"{day:%a %d %b %Y}"
-    closed = facts.closed_because(day, clinician_id)
-    if closed:
-        return f"{label}: {closed}."
+    if day in facts.closures:
+        reason = facts.closures[day]
+        return f"the practice is closed ({reason})." if reason else "the practice is closed."
+    if not facts.opening.get(day.weekday()):
+        return f"the practice is closed on {day:%A}s."
+    absences = facts.absences.get(clinician_id, {})
+    if day in absences:
+        return (
+            f"the clinician is away ({absences[day]})."
+            if absences[day]
+            else ("the clinician is away.")
+        )
     hours = facts.hours(day, clinician_id)
+    if not hours:
+        return f"the clinician does not work on {day:%A}s."
     start = minutes(local_start.time())
     end = start + int(length.total_seconds() // 60)
     if not any(minutes(opens) <= start and end <= minutes(closes) for opens, closes in hours):
         shown = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in hours)
-        return f"{label}: {local_start:%H:%M} is outside the hours ({shown})."
-    return f"{label}: another appointment at {local_start:%H:%M}."
+        return f"{local_start:%H:%M} is outside the hours ({shown})."
+    return f"another appointment at {local_start:%H:%M}."
 
 
 def proposed_sessions(

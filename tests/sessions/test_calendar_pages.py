@@ -76,8 +76,8 @@ def test_my_week_shows_my_appointments_with_the_course_progress(browser_a, cours
     assert response.context["week"] == WEEK
     body = response.content.decode()
     assert "Clara Engel" in body
-    assert "Course 1/8 · 0 of 8 done" in body
-    assert "Scheduled" in body  # the status in words, not colour only
+    assert '<span class="appt__what">Course 1/8</span>' in body
+    assert "Scheduled, </span>0 of 8 done" in body  # the status in words, not colour only
     assert "appt--course appt--scheduled at-9 span-3" in body  # 10:00-10:45 on an 08:00 grid
     wednesday = next(c for c in response.context["columns"] if c.day == date(2026, 9, 9))
     assert [p.item.appointment.sequence for p in wednesday.items] == [1]

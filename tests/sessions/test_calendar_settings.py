@@ -171,3 +171,9 @@ def test_kind_lengths_are_set_reset_and_checked(manager_a):
     with pytest.raises(InvalidInput) as refused:
         calendar_settings.set_kind_lengths(actor=manager_a, minutes={"maintenance": 3})
     assert refused.value.errors == {"maintenance": ["Enter 5 to 480 minutes."]}
+
+
+def test_doctests():
+    import doctest
+
+    assert doctest.testmod(calendar_settings).failed == 0

@@ -77,9 +77,9 @@ def test_a_session_moved_off_a_closed_day_shows_planned_and_booked_and_why(
     Closure.objects.create(practice=practice_a, day=date(2026, 9, 14), reason="Staff training")
     response = browser_a.post(book_url(ready_patient), form(clinician_a))
     row = response.context["proposal"]["rows"][1]
-    assert row.moved and row.note == "Mon 14 Sep 2026: Closed: Staff training."
+    assert row.moved and row.note == "the practice is closed (Staff training)."
     body = response.content.decode()
-    assert "Moved" in body and "planned Mon 14 Sep, 10:00" in body
+    assert "Planned Mon 14 Sep, 10:00: the practice is closed (Staff training)." in body
     # Sun 29 Nov (session 6) moves too: the practice is closed at weekends.
     assert response.context["proposal"]["moved"] == 2
 
