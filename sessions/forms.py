@@ -3,13 +3,14 @@ services decide. Dates are typed in the practice's format (PracticeDateField), t
 chosen as HH:MM from the practice's hours, never a browser-locale picker."""
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
 from django import forms
 
 from mesoplan.date_entry import PracticeDateField
+from mesoplan.errors import InvalidInput
 from mesoplan.models import DateFormat
 
 from .models import TARGETS_BY_INDICATION, AppointmentKind, Combination, CourseTarget, Weekday
@@ -34,6 +35,30 @@ def time_slots(first: time, last: time, *, also: time | None = None) -> list[tup
     if also is not None and also not in times:
         times = sorted([*times, also])
     return [(t.strftime(TIME_FORMAT), t.strftime(TIME_FORMAT)) for t in times]
+
+
+def opening_slots(
+    opening: Mapping[int, Sequence[tuple[time, time]]], *, also: time | None = None
+) -> list[tuple[str, str]]:
+    """Start times from the week's earliest opening to its latest closing.
+
+    >>> [v for v, _ in opening_slots({0: [(time(8), time(9))], 4: [(time(8, 30), time(9, 15))]})]
+    ['08:00', '08:15', '08:30', '08:45', '09:00']
+    """
+    periods = [period for hours in opening.values() for period in hours]
+    first = min(opens for opens, _ in periods)
+    last = max(closes for _, closes in periods)
+    return time_slots(first, last, also=also)
+
+
+def add_service_errors(
+    form: forms.Form, exc: InvalidInput, fields: Mapping[str, str] | None = None
+) -> None:
+    """A service's refusal shown on the form: each error on its field (`fields` maps the
+    service's names to the form's), the rest above the form."""
+    for key, errors in exc.errors.items():
+        name = (fields or {}).get(key, key)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def _to_time(value: str) -> time:

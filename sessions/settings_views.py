@@ -18,19 +18,13 @@ from mesoplan.roles import is_practice_manager
 from mesoplan.tenancy import get_scoped_or_404, scoped
 from sessions import calendar_settings, selectors
 from sessions.calendar_settings import Added, describe_hours
-from sessions.forms import DaysForm, HoursForm, KindLengthsForm
+from sessions.forms import DaysForm, HoursForm, KindLengthsForm, add_service_errors
 from sessions.models import Absence, AppointmentKind, Closure
 
 
 def _require_manager(request) -> None:
     if not is_practice_manager(request.user):
         raise PermissionDenied
-
-
-def _add_errors(form, exc: InvalidInput, fields: dict[str, str] | None = None) -> None:
-    for key, errors in exc.errors.items():
-        name = (fields or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _clashes(request, added: Added, what: str) -> None:
@@ -89,7 +83,7 @@ def opening_hours(request):
         try:
             calendar_settings.set_opening_hours(actor=request.user, hours=form.hours())
         except InvalidInput as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Opening hours saved. New bookings are planned with them.")
             return redirect("calendar:settings")
@@ -109,7 +103,7 @@ def closure_add(request):
                 actor=request.user, first=data["first"], last=data["last"], reason=data["reason"]
             )
         except InvalidInput as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Closure saved ({added.count} new days).")
             _clashes(request, added, "these days")
@@ -136,7 +130,7 @@ def kind_lengths(request):
         try:
             calendar_settings.set_kind_lengths(actor=request.user, minutes=form.minutes())
         except InvalidInput as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Appointment lengths saved.")
             return redirect("calendar:settings")
@@ -191,7 +185,7 @@ def clinician_settings(request, pk):
                 actor=request.user, clinician=clinician, hours=form.hours()
             )
         except InvalidInput as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Working hours of {clinician.display_name} saved.")
             return redirect("calendar:clinician-settings", pk=clinician.pk)
@@ -214,7 +208,7 @@ def absence_add(request, pk):
                 reason=data["reason"],
             )
         except InvalidInput as exc:
-            _add_errors(form, exc, {"last": "last", "ends_on": "last", "starts_on": "first"})
+            add_service_errors(form, exc, {"last": "last", "ends_on": "last", "starts_on": "first"})
         else:
             messages.success(request, f"Absence of {clinician.display_name} saved.")
             _clashes(request, added, "those days")

@@ -4,11 +4,11 @@ calendar have namespaces of their own (the API's router already names `course-de
 
 from django.urls import include, path
 
-from sessions import settings_views, views
+from sessions import course_views, settings_views, views
 
 course_urls = [
-    path("patients/<uuid:patient_pk>/courses/new/", views.course_book, name="book"),
-    path("courses/<uuid:pk>/", views.course_detail, name="detail"),
+    path("patients/<uuid:patient_pk>/courses/new/", course_views.course_book, name="book"),
+    path("courses/<uuid:pk>/", course_views.course_detail, name="detail"),
 ]
 
 calendar_urls = [

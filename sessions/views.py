@@ -1,13 +1,12 @@
-"""Browser pages of courses and the calendar: book a course (its dates proposed first),
-the course page, the clinician's week and the practice's day, an appointment with its
-move and cancel; and the private calendar feed for calendar apps.
+"""Browser pages of the calendar: a clinician's week and the practice's day as time
+grids, an appointment with its move and cancel; and the private calendar feed for
+calendar apps. (Courses are in course_views.py, the managers' settings in
+settings_views.py.)
 
-HTTP only: the gate (patients.readiness), the planner, the booking and rescheduling
-services decide; selectors read with their joins, so each page runs a constant number of
-queries however full the calendar.
+HTTP only: the rescheduling service decides; selectors read with their joins, so each
+page runs a constant number of queries however full the calendar.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -15,23 +14,16 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_now, practice_today, practice_zone
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
-from mesoplan.roles import Role, is_clinician
+from mesoplan.roles import Role
 from mesoplan.tenancy import get_scoped_or_404
-from patients.alerts import INDICATION_NAMES
-from patients.models import Patient
-from patients.readiness import ready_to_book
-from patients.selectors import latest_screening
-from protocols.models import Indication
 from protocols.planner import local
-from protocols.selectors import protocols_with_formulations
-from sessions import booking, rescheduling, selectors
+from sessions import rescheduling, selectors
 from sessions.calendar_feed import is_valid_feed_token
 from sessions.calendar_grid import (
     Column,
@@ -43,15 +35,10 @@ from sessions.calendar_grid import (
     window_for,
 )
 from sessions.calendar_grid import build_column as grid_column
-from sessions.course_preview import fingerprint, proposed_sessions
-from sessions.forms import CalendarDateForm, CourseBookingForm, RescheduleForm, time_slots
+from sessions.forms import CalendarDateForm, RescheduleForm, add_service_errors, opening_slots
 from sessions.ical import clinician_calendar
-from sessions.models import Appointment, AppointmentStatus, Combination, CourseTarget
-from sessions.pre_operative import operation_date_error, pre_operative_warning
-from sessions.progress import Progress, course_progress, session_rows
-
-# Form fields of the booking page that the services' InvalidInput keys map to.
-BOOKING_FIELDS = {"start": "start_date", "initial_interval_days": "interval"}
+from sessions.models import Appointment, AppointmentStatus
+from sessions.progress import Progress
 
 
 @require_GET
@@ -64,204 +51,9 @@ def calendar_feed(request, clinician_id, token):
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-def _add_errors(form, exc: InvalidInput, fields: dict[str, str] | None = None) -> None:
-    for key, errors in exc.errors.items():
-        name = (fields or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _slots(actor, *, also: time | None = None) -> list[tuple[str, str]]:
-    """Start times from the earliest opening to the latest closing of the week."""
-    opening = selectors.opening_hours_of(actor) or selectors.DEFAULT_OPENING
-    periods = [period for hours in opening.values() for period in hours]
-    first = min(opens for opens, _ in periods)
-    last = max(closes for _, closes in periods)
-    return time_slots(first, last, also=also)
-
-
-# --- Booking a course -------------------------------------------------------------
-
-
-def _next_open_day(actor, today: date) -> tuple[date, time]:
-    opening = selectors.opening_hours_of(actor) or selectors.DEFAULT_OPENING
-    for offset in range(1, 8):
-        day = today + timedelta(days=offset)
-        if opening.get(day.weekday()):
-            return day, min(opens for opens, _ in opening[day.weekday()])
-    return today + timedelta(days=1), time(9)
-
-
-def _not_ready(request, patient, indication, screening, readiness, status=200):
-    context = {
-        "patient": patient,
-        "indication": indication,
-        "indication_name": INDICATION_NAMES[indication],
-        "screening": screening,
-        "readiness": readiness,
-        "can_screen": is_clinician(request.user),
-    }
-    return render(request, "sessions/course_not_ready.html", context, status=status)
-
-
-@practice_staff_required
-@require_http_methods(["GET", "POST"])
-def course_book(request, patient_pk):
-    """Pick clinician, protocol, start and interval; see the proposed dates (and any
-    that had to move, and why); confirm to book them all. Not ready: the gate's reasons,
-    each with what resolves it."""
-    user = request.user
-    patient = get_scoped_or_404(Patient, user, pk=patient_pk)
-    indication = request.GET.get("indication")
-    if indication not in Indication.values:
-        return render(
-            request,
-            "sessions/course_indication.html",
-            {"patient": patient, "indications": INDICATION_NAMES},
-        )
-    screening = latest_screening(user, patient, indication)
-    readiness = screening.readiness if screening else ready_to_book(indication, None)
-    if not readiness.is_ready:
-        status = 409 if request.method == "POST" else 200
-        return _not_ready(request, patient, indication, screening, readiness, status)
-
-    practice = user.practice
-    zone = practice_zone(practice)
-    clinicians = list(selectors.clinicians_for(user))
-    protocols = [p for p in protocols_with_formulations() if p.indication == indication]
-    intervals = sorted({days for p in protocols for days in p.schedule().interval_choices})
-    first_day, first_time = _next_open_day(user, practice_today(practice))
-    goal = screening.therapy_goal if screening and indication == "hair" else None
-    form = CourseBookingForm(
-        request.POST or None,
-        initial={
-            "clinician": str(user.pk if is_clinician(user) else clinicians[0].pk)
-            if clinicians
-            else None,
-            "protocol": protocols[0].code if len(protocols) == 1 else None,
-            "interval": intervals[0] if intervals else None,
-            "start_date": first_day,
-            "start_time": first_time.strftime("%H:%M"),
-            "targets": [goal] if goal else [],
-        },
-        indication=indication,
-        clinicians=[(str(c.pk), c.display_name) for c in clinicians],
-        protocols=[(p.code, f"{p.name} ({p.formulation.name})") for p in protocols],
-        intervals=intervals,
-        slots=_slots(user),
-        date_format=practice.date_format,
-    )
-    context = {
-        "patient": patient,
-        "indication": indication,
-        "indication_name": INDICATION_NAMES[indication],
-        "screening": screening,
-        "form": form,
-        "proposal": None,
-    }
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)  # add_error below drops a field from cleaned_data
-        operation_error = operation_date_error(data["combinations"], data["operation_date"])
-        if operation_error:
-            form.add_error("operation_date", operation_error)
-        start = local(data["start_date"], data["start_time"], zone)
-        protocol = next(p for p in protocols if p.code == data["protocol"])
-        try:
-            plan = booking.preview_course(
-                actor=user,
-                clinician_id=data["clinician"],
-                protocol_code=protocol.code,
-                start=start,
-                initial_interval_days=data["interval"],
-            )
-        except InvalidInput as exc:
-            _add_errors(form, exc, BOOKING_FIELDS)
-        else:
-            length = timedelta(minutes=protocol.schedule().session_minutes)
-            facts = selectors.calendar_facts(
-                user, [data["clinician"]], start.date(), start.date() + booking.PLANNING_HORIZON
-            )
-            rows = proposed_sessions(plan, length, facts, _uuid_of(clinicians, data["clinician"]))
-            context["proposal"] = {
-                "rows": rows,
-                "fingerprint": fingerprint(rows),
-                "moved": sum(row.moved for row in rows),
-                "unplaced": [row for row in rows if not row.placed],
-                "warning": pre_operative_warning(
-                    [row.start for row in rows if row.start], data["operation_date"], zone
-                ),
-                "clinician": next(c for c in clinicians if str(c.pk) == data["clinician"]),
-                "protocol": protocol,
-            }
-            if request.POST.get("action") == "book" and not form.errors:
-                if request.POST.get("proposal") != context["proposal"]["fingerprint"]:
-                    context["changed"] = True
-                else:
-                    try:
-                        booked = booking.book_course(
-                            actor=user,
-                            patient=patient,
-                            protocol_code=protocol.code,
-                            clinician_id=data["clinician"],
-                            start=start,
-                            initial_interval_days=data["interval"],
-                            targets=data["targets"],
-                            combinations=data["combinations"],
-                            operation_date=data["operation_date"],
-                        )
-                    except InvalidInput as exc:
-                        _add_errors(form, exc, BOOKING_FIELDS)
-                    except Conflict as exc:
-                        context["conflict"] = exc.message
-                    else:
-                        messages.success(
-                            request,
-                            f"Course booked: {len(booked.appointments)} sessions from "
-                            f"{booked.appointments[0].starts_at.astimezone(zone):%a %d %b %Y, %H:%M}.",
-                        )
-                        return redirect("courses:detail", pk=booked.course.pk)
-    status = 400 if form.errors else 409 if context.get("conflict") else 200
-    return render(request, "sessions/course_book.html", context, status=status)
-
-
-def _uuid_of(clinicians: list[User], pk: str):
-    return next((c.pk for c in clinicians if str(c.pk) == pk), pk)
-
-
-# --- The course page --------------------------------------------------------------
-
-
-@practice_staff_required
-@require_GET
-def course_detail(request, pk):
-    course = get_scoped_or_404(selectors.courses_for(request.user), request.user, pk=pk)
-    appointments = list(
-        course.appointments.select_related("clinician").order_by("sequence", "starts_at")
-    )
-    total = course.protocol.session_count
-    zone = practice_zone(request.user.practice)
-    rows = session_rows(appointments, total)
-    now = timezone.now()
-    ahead = [a for a in appointments if a.status == AppointmentStatus.SCHEDULED and a.ends_at > now]
-    shown = (ahead or appointments or [None])[0]
-    context = {
-        "course": course,
-        "patient": course.patient,
-        "progress": course_progress(Counter(a.status for a in appointments), total),
-        "rows": rows,
-        "target_labels": [
-            CourseTarget(t).label for t in course.targets if t in CourseTarget.values
-        ],
-        "combination_labels": [
-            Combination(c).label for c in course.combinations if c in Combination.values
-        ],
-        "calendar_week": iso_week(shown.starts_at.astimezone(zone).date()) if shown else None,
-        "warning": pre_operative_warning(
-            [a.starts_at for a in appointments if a.status != AppointmentStatus.CANCELLED],
-            course.operation_date,
-            zone,
-        ),
-    }
-    return render(request, "sessions/course_detail.html", context)
+    """The times an appointment may be moved to (its current time too)."""
+    return opening_slots(selectors.opening_hours_of(actor) or selectors.DEFAULT_OPENING, also=also)
 
 
 # --- An appointment: detail, move, cancel -------------------------------------------
@@ -327,7 +119,7 @@ def appointment_reschedule(request, pk):
     except Conflict as exc:
         return _render_appointment(request, appointment, form, conflict=exc.message, status=409)
     except InvalidInput as exc:
-        _add_errors(form, exc, {"starts_at": "date"})
+        add_service_errors(form, exc, {"starts_at": "date"})
         return _render_appointment(request, appointment, form, status=400)
     label = f"Session {appointment.sequence}" if appointment.sequence else "The appointment"
     text = f"{label} moved to {starts_at:%a %d %b %Y, %H:%M}."
