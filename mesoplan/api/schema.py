@@ -114,7 +114,10 @@ class MesoPlanAutoSchema(AutoSchema):
         if operation is None:
             return None
         responses = operation["responses"]
-        for status in self.error_statuses(operation):
+        # The statuses every such operation can answer, and any error a view declares
+        # itself (a 404 for an object named in the body): each with its error body.
+        declared = [status for status in responses if status in ERRORS]
+        for status in dict.fromkeys([*self.error_statuses(operation), *declared]):
             description, component = ERRORS[status]
             response = responses.setdefault(status, {"description": description})
             response.setdefault("content", {"application/json": {"schema": self._ref(component)}})

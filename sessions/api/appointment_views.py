@@ -16,6 +16,7 @@ from sessions import booking, rescheduling, selectors
 from sessions.models import Appointment, AppointmentKind, AppointmentStatus
 
 from .course_serializers import AppointmentSerializer
+from .course_views import PATIENT_NOT_FOUND
 
 
 class AppointmentFilter(django_filters.FilterSet):
@@ -53,7 +54,10 @@ class AppointmentViewSet(PracticeViewSet):
     def get_queryset(self):
         return selectors.appointments_for(self.request.user)
 
-    @extend_schema(request=AppointmentCreateSerializer, responses={201: AppointmentSerializer})
+    @extend_schema(
+        request=AppointmentCreateSerializer,
+        responses={201: AppointmentSerializer, 404: PATIENT_NOT_FOUND},
+    )
     def create(self, request, *args, **kwargs):
         body = AppointmentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -1,7 +1,7 @@
 """Courses over HTTP: book (POST, the gate and the planner decide), list, read."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
@@ -12,6 +12,10 @@ from sessions import booking, selectors
 from sessions.models import Appointment, Course
 
 from .course_serializers import CourseCreateSerializer, CourseSerializer
+
+# The patient named in the body is looked up in the caller's practice (API.md: another
+# practice's object is simply not found).
+PATIENT_NOT_FOUND = OpenApiResponse(description="No patient of this practice has this id.")
 
 
 class CourseViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
@@ -26,7 +30,10 @@ class CourseViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
             Prefetch("appointments", queryset=Appointment.objects.order_by("sequence"))
         )
 
-    @extend_schema(request=CourseCreateSerializer, responses={201: CourseSerializer})
+    @extend_schema(
+        request=CourseCreateSerializer,
+        responses={201: CourseSerializer, 404: PATIENT_NOT_FOUND},
+    )
     def create(self, request, *args, **kwargs):
         body = CourseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
