@@ -16,6 +16,7 @@ from mesoplan.models import DateFormat
 from .models import TARGETS_BY_INDICATION, AppointmentKind, Combination, CourseTarget, Weekday
 
 TIME_FORMAT = "%H:%M"
+INTERVAL_LABELS = {7: "Weekly (every 7 days)", 14: "Bi-weekly (every 14 days)"}
 SLOT = timedelta(minutes=15)
 
 
@@ -158,8 +159,7 @@ class CourseBookingForm(forms.Form):
         cast(forms.ChoiceField, self.fields["protocol"]).choices = list(protocols)
         cast(forms.ChoiceField, self.fields["start_time"]).choices = slots
         cast(forms.ChoiceField, self.fields["interval"]).choices = [
-            (days, "Weekly (every 7 days)" if days == 7 else f"Every {days} days")
-            for days in intervals
+            (days, INTERVAL_LABELS.get(days, f"Every {days} days")) for days in intervals
         ]
         cast(forms.ChoiceField, self.fields["targets"]).choices = [
             (code, CourseTarget(code).label) for code in TARGETS_BY_INDICATION[indication]
