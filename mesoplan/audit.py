@@ -35,6 +35,13 @@ class Action:
     COURSE_BOOK = "course.book"
     APPOINTMENT_RESCHEDULE = "appointment.reschedule"
     APPOINTMENT_CANCEL = "appointment.cancel"
+    OPENING_HOURS_SET = "opening_hours.set"
+    CLOSURE_ADD = "closure.add"
+    CLOSURE_REMOVE = "closure.remove"
+    WORKING_HOURS_SET = "working_hours.set"
+    ABSENCE_ADD = "absence.add"
+    ABSENCE_REMOVE = "absence.remove"
+    KIND_LENGTHS_SET = "kind_lengths.set"
     STAFF_CREATE = "staff.create"
     STAFF_UPDATE = "staff.update"
     STAFF_DEACTIVATE = "staff.deactivate"
@@ -53,6 +60,13 @@ class Action:
         COURSE_BOOK: "Course booked",
         APPOINTMENT_RESCHEDULE: "Appointment moved",
         APPOINTMENT_CANCEL: "Appointment cancelled",
+        OPENING_HOURS_SET: "Opening hours changed",
+        CLOSURE_ADD: "Closure added",
+        CLOSURE_REMOVE: "Closure removed",
+        WORKING_HOURS_SET: "Working hours changed",
+        ABSENCE_ADD: "Absence added",
+        ABSENCE_REMOVE: "Absence removed",
+        KIND_LENGTHS_SET: "Appointment lengths changed",
         STAFF_CREATE: "Staff account added",
         STAFF_UPDATE: "Staff account changed",
         STAFF_DEACTIVATE: "Staff account deactivated",

@@ -1,9 +1,43 @@
-"""Browser URLs of the sessions app. Not namespaced: `calendar-feed` is the name the API
-and calendar subscribers have used from the start."""
+"""Browser URLs of the sessions app. The calendar feed is not namespaced: `calendar-feed`
+is the name the API and calendar subscribers have used from the start. Courses and the
+calendar have namespaces of their own (the API's router already names `course-detail`)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from sessions import views
+from sessions import course_views, settings_views, views
+
+course_urls = [
+    path("patients/<uuid:patient_pk>/courses/new/", course_views.course_book, name="book"),
+    path("courses/<uuid:pk>/", course_views.course_detail, name="detail"),
+]
+
+calendar_urls = [
+    path("", views.calendar_week, name="week"),
+    path("day/", views.calendar_day, name="day"),
+    path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment"),
+    path("appointments/<uuid:pk>/move/", views.appointment_reschedule, name="reschedule"),
+    path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="cancel"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/opening-hours/", settings_views.opening_hours, name="opening-hours"),
+    path("settings/closures/", settings_views.closure_add, name="closure-add"),
+    path("settings/closures/remove/", settings_views.closure_remove, name="closure-remove"),
+    path("settings/lengths/", settings_views.kind_lengths, name="kind-lengths"),
+    path(
+        "settings/clinicians/<uuid:pk>/",
+        settings_views.clinician_settings,
+        name="clinician-settings",
+    ),
+    path(
+        "settings/clinicians/<uuid:pk>/absences/",
+        settings_views.absence_add,
+        name="absence-add",
+    ),
+    path(
+        "settings/clinicians/<uuid:pk>/absences/remove/",
+        settings_views.absence_remove,
+        name="absence-remove",
+    ),
+]
 
 urlpatterns = [
     path(
@@ -11,4 +45,6 @@ urlpatterns = [
         views.calendar_feed,
         name="calendar-feed",
     ),
+    path("", include((course_urls, "courses"))),
+    path("calendar/", include((calendar_urls, "calendar"))),
 ]

@@ -84,3 +84,14 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 })();
+
+// Calendar: choosing another clinician shows their week at once. The form has a Show
+// button, so the choice works without this too.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("[data-autosubmit-on-change]")) return;
+    if (select.form) select.form.submit();
+  });
+})();

@@ -93,6 +93,28 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reference_data_kept_between_journeys(chromium, django_db_setup, django_db_blocker):
+    """Journeys flush the database after each test and restore what the migrations loaded
+    (ingredients, formulations, protocols) before the next (`serialized_rollback`).
+
+    Playwright's sync API keeps an event loop running in the main thread, and asgiref then
+    gives Django a context-local database connection there instead of the thread's own.
+    The contents to restore were serialized onto the thread's connection when the worker
+    set up its database, usually before Playwright started: on the journeys' connection
+    they are missing, nothing is restored, and every journey after the worker's first
+    one runs without reference data. Serialize them onto that connection too, while the
+    database is still as the migrations left it (this runs before the worker's first
+    journey; the tests before it ran in transactions that were rolled back)."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if not hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(

@@ -1,0 +1,277 @@
+"""The calendar in real Chromium: a clinician books a course from a screening result
+(sees the proposed dates, confirms), finds it in the week view, moves session 2 and sees
+sessions 3 to 8 follow; a practice manager adds opening hours and a closure. Screenshots
+at desktop and tablet width go to tests/artifacts/; axe looks at every page."""
+
+import re
+from datetime import date, time, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from mesoplan.clock import practice_today
+from patients import services
+from protocols.planner import local
+from sessions import booking
+from sessions.models import Appointment, Course
+from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+from tests.journeys.conftest import settle_and_check, sign_in, visit
+from tests.journeys.test_staff import shoot_both
+from tests.sessions.conftest import CONSENT
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def next_monday(practice) -> date:
+    today = practice_today(practice)
+    return today + timedelta(days=7 - today.weekday())
+
+
+def dotted(day: date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+@pytest.fixture
+def week_with_appointments(clinician_a, practice_a):
+    """Other appointments in the week of the course, so the grid looks as it will."""
+    monday = next_monday(practice_a)
+    colleague = ClinicianFactory(practice=practice_a, first_name="Omar", last_name="Aziz")
+    zone = practice_a.zone
+    rows = [
+        (clinician_a, 0, time(8, 30), 30, "consultation", "Ida", "Roth"),
+        (clinician_a, 1, time(9), 45, "maintenance", "Greta", "Lorenz"),
+        (clinician_a, 1, time(14), 30, "consultation", "Emil", "Brandt"),
+        (clinician_a, 2, time(11), 45, "maintenance", "Paula", "Keller"),
+        (clinician_a, 3, time(16), 30, "consultation", "Jonas", "Weber"),
+        (colleague, 0, time(9), 45, "maintenance", "Lea", "Hartmann"),
+        (colleague, 0, time(12), 30, "consultation", "Tom", "Fischer"),
+    ]
+    made = []
+    for clinician, offset, at, minutes, kind, first, last in rows:
+        patient = PatientFactory(practice=practice_a, first_name=first, last_name=last)
+        start = local(monday + timedelta(days=offset), at, zone)
+        made.append(
+            booking.book_appointment(
+                actor=clinician,
+                patient=patient,
+                clinician_id=clinician.pk,
+                kind=kind,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=minutes),
+            )
+        )
+    Appointment.objects.filter(pk=made[1].pk).update(status="no_show")
+    today = practice_today(practice_a)
+    for at, kind, status, first, last in [
+        (time(9), "consultation", "completed", "Mia", "Schulz"),
+        (time(15), "maintenance", "scheduled", "Ben", "Wolf"),
+    ]:
+        patient = PatientFactory(practice=practice_a, first_name=first, last_name=last)
+        start = local(today, at, zone)
+        appointment = booking.book_appointment(
+            actor=clinician_a,
+            patient=patient,
+            clinician_id=clinician_a.pk,
+            kind=kind,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        )
+        Appointment.objects.filter(pk=appointment.pk).update(status=status)
+    return monday
+
+
+def test_clinician_books_a_course_sees_it_in_the_week_and_moves_session_two(
+    page, clinician_a, practice_a, week_with_appointments
+):
+    monday = week_with_appointments
+    patient = PatientFactory(practice=practice_a, first_name="Clara", last_name="Engel")
+    screening = services.create_screening(
+        actor=clinician_a, patient=patient, indication="skin", **CONSENT
+    )
+    sign_in(page, "clin_a", PASSWORD)
+    visit(page, f"/patients/{patient.pk}/screenings/{screening.pk}/")
+    page.get_by_role("link", name="Book a course").click()
+    page.get_by_role("heading", name="Clara Engel").wait_for()
+    settle_and_check(page)
+
+    start = page.get_by_label("First session on")
+    assert start.get_attribute("placeholder") == "DD.MM.YYYY"
+    start.fill(dotted(monday))
+    page.get_by_label("Time").select_option("10:00")
+    page.get_by_label("Weekly (every 7 days)").check()
+    page.get_by_label("Elastosis (sun or sunbed damage)").check()
+    page.get_by_label("Enlarged pores").check()
+    page.get_by_role("button", name="Propose the dates").click()
+    proposal = page.locator("#proposal")
+    proposal.get_by_role("table").wait_for()
+    settle_and_check(page)
+    rows = proposal.locator("tbody tr")
+    expect(rows).to_have_count(8)
+    assert f"{monday:%a %d %b %Y}" in rows.nth(0).inner_text()
+    assert not Course.objects.exists()  # nothing booked before confirming
+    shoot_both(page, "calendar-booking-preview")
+
+    page.get_by_role("button", name="Book these 8 sessions").click()
+    page.get_by_text("Course booked: 8 sessions").wait_for()
+    settle_and_check(page)
+    course = Course.objects.get()
+    assert "0 of 8" in page.locator(".course-progress").inner_text()
+    expect(page.locator(".course-sessions tbody tr")).to_have_count(8)
+    shoot_both(page, "calendar-course-page")
+
+    page.get_by_role("link", name="Open in the calendar").click()
+    page.get_by_role("heading", name="Lena").first.wait_for()
+    settle_and_check(page)
+    first_session = page.get_by_role("link", name="Clara Engel")
+    expect(first_session).to_have_count(1)
+    assert "Course 1/8" in first_session.inner_text()
+    shoot_both(page, "calendar-week")
+
+    page.get_by_role("link", name="Next week").click()
+    page.wait_for_load_state("load")
+    settle_and_check(page)
+    page.get_by_role("link", name="Clara Engel").click()
+    page.get_by_role("heading", name="Clara Engel").wait_for()
+    settle_and_check(page)
+    new_day = monday + timedelta(days=8)  # session 2 from Monday to Tuesday
+    page.get_by_label("New date").fill(dotted(new_day))
+    page.get_by_label("New time").select_option("11:00")
+    shoot_both(page, "calendar-appointment")
+    page.get_by_role("button", name="Move and re-plan the later sessions").click()
+    page.get_by_text("Sessions 3 to 8 moved with it").wait_for()
+    settle_and_check(page)
+
+    starts = {
+        a.sequence: a.starts_at.astimezone(practice_a.zone) for a in course.appointments.all()
+    }
+    assert starts[1].date() == monday
+    assert (starts[2].date(), starts[2].time()) == (new_day, time(11))
+    assert (starts[3].date(), starts[3].time()) == (new_day + timedelta(days=7), time(11))
+    table = page.locator(".course-sessions").inner_text()
+    assert f"{starts[3]:%a %d %b %Y}" in table and "11:00" in table
+
+    visit(page, f"/calendar/day/?date={monday:%Y-%m-%d}")
+    page.get_by_role("heading", name="Omar Aziz").wait_for()
+    assert "Lea Hartmann" in page.locator(".cal").inner_text()
+    shoot_both(page, "calendar-day")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    page.locator(".cal__col--today").wait_for()  # this week, today marked
+    settle_and_check(page)
+    assert "✓ Mia Schulz" in page.locator(".cal__col--today").inner_text()
+    shoot_both(page, "calendar-week-today")
+
+
+def test_manager_adds_opening_hours_and_a_closure(page, manager_a, clinician_a, practice_a):
+    monday = next_monday(practice_a)
+    sign_in(page, "mgr_a", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    page.wait_for_load_state("load")
+    settle_and_check(page)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("heading", name="Calendar settings").wait_for()
+    settle_and_check(page)
+
+    split = "08:00-12:00, 14:00-19:00"
+    for weekday in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        page.get_by_label(weekday).fill(split)
+    page.get_by_label("Saturday").fill("09:00-12:00")
+    page.get_by_role("button", name="Save opening hours").click()
+    page.get_by_text("Opening hours saved.").wait_for()
+    settle_and_check(page)
+    assert page.get_by_label("Monday").input_value() == split
+
+    page.get_by_label(re.compile("^From")).fill(dotted(monday + timedelta(days=2)))
+    page.get_by_label("To", exact=True).fill(dotted(monday + timedelta(days=3)))
+    page.get_by_label("Reason", exact=True).fill("Training days")
+    page.get_by_role("button", name="Add closure").click()
+    page.get_by_text("Closure saved (2 new days).").wait_for()
+    settle_and_check(page)
+    assert "Training days" in page.locator(".closures").inner_text()
+    shoot_both(page, "calendar-settings")
+
+    page.get_by_role("link", name="Hours and absences of Lena").click()
+    page.get_by_role("heading", name="Working hours").wait_for()
+    settle_and_check(page)
+    assert page.get_by_label("Monday").get_attribute("placeholder") == "opening hours"
+    page.get_by_label("Monday").fill("08:00-12:00")  # mornings only on Mondays
+    for weekday in ("Tuesday", "Wednesday", "Thursday", "Friday"):
+        page.get_by_label(weekday).fill(split)
+    page.get_by_role("button", name="Save working hours").click()
+    page.get_by_text("Working hours of").wait_for()
+    settle_and_check(page)
+    shoot_both(page, "calendar-settings-clinician")
+
+    visit(page, f"/calendar/?week={monday:%G-W%V}")
+    closed = page.locator(".cal__col--closed")
+    expect(closed.first).to_be_visible()
+    grid = page.locator(".cal").inner_text()
+    assert "Closed: Training days" in grid
+    assert "Not working" in grid  # Saturday: the practice opens, Lena does not work
+    shoot_both(page, "calendar-week-closures")
+
+
+def test_not_ready_a_blocked_move_and_a_cancel_say_what_happened(page, clinician_a, practice_a):
+    from sessions.models import Closure
+
+    waiting = PatientFactory(practice=practice_a, first_name="Ida", last_name="Brandt")
+    services.create_screening(
+        actor=clinician_a,
+        patient=waiting,
+        indication="skin",
+        conditions=["psoriasis"],
+        informed_consent=True,
+    )
+    ready = PatientFactory(practice=practice_a, first_name="Clara", last_name="Engel")
+    services.create_screening(actor=clinician_a, patient=ready, indication="skin", **CONSENT)
+    monday = next_monday(practice_a)
+    course = booking.book_course(
+        actor=clinician_a,
+        patient=ready,
+        protocol_code="mesolift",
+        clinician_id=clinician_a.pk,
+        start=local(monday, time(10), practice_a.zone),
+        initial_interval_days=7,
+        targets=["elastosis"],
+    ).course
+    sign_in(page, "clin_a", PASSWORD)
+
+    visit(page, f"/patients/{waiting.pk}/courses/new/?indication=skin")
+    status = page.get_by_role("status")
+    assert "Not ready to book" in status.inner_text()
+    assert "not yet acknowledged" in status.inner_text()
+    assert "regenerative" in status.inner_text()
+    # Consent to the regenerative course is missing: only a new screening resolves it.
+    expect(page.get_by_role("link", name="Screen again")).to_be_visible()
+    expect(page.get_by_role("link", name="Review and acknowledge the caution")).to_have_count(0)
+    shoot_both(page, "calendar-booking-not-ready")
+
+    # Session 3 would follow session 2 onto days the practice is closed: nothing moves.
+    blocked = monday + timedelta(days=15)
+    for offset in (-1, 0, 1):
+        Closure.objects.create(practice=practice_a, day=blocked + timedelta(days=offset))
+    second = course.appointments.get(sequence=2)
+    before = list(course.appointments.order_by("sequence").values_list("starts_at", flat=True))
+    visit(page, f"/calendar/appointments/{second.pk}/")
+    page.get_by_label("New date").fill(dotted(monday + timedelta(days=8)))
+    page.get_by_role("button", name="Move and re-plan the later sessions").click()
+    alert = page.get_by_role("alert").filter(has_text="Not moved.")
+    alert.wait_for()
+    settle_and_check(page)
+    assert "Session 3 cannot be placed" in alert.inner_text()
+    after = list(course.appointments.order_by("sequence").values_list("starts_at", flat=True))
+    assert after == before
+    shoot_both(page, "calendar-move-refused")
+
+    page.get_by_role("link", name="Cancel this appointment").click()
+    page.get_by_role("heading", name="Cancel this appointment?").wait_for()
+    settle_and_check(page)
+    shoot_both(page, "calendar-cancel-confirm")
+    page.get_by_role("button", name="Yes, cancel it").click()
+    page.get_by_text("The slot is free.").wait_for()
+    settle_and_check(page)
+    assert "Not yet booked" in page.locator(".course-sessions").inner_text()
+    assert "7 booked" in page.locator(".course-progress").inner_text()
