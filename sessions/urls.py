@@ -4,7 +4,7 @@ calendar have namespaces of their own (the API's router already names `course-de
 
 from django.urls import include, path
 
-from sessions import course_views, settings_views, views
+from sessions import course_views, recall_views, settings_views, views
 
 course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", course_views.course_book, name="book"),
@@ -14,6 +14,7 @@ course_urls = [
 calendar_urls = [
     path("", views.calendar_week, name="week"),
     path("day/", views.calendar_day, name="day"),
+    path("recall/", recall_views.recall_list, name="recall"),
     path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", views.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="cancel"),

@@ -109,3 +109,23 @@ def test_another_practice_never_sees_the_recall(clinician_b, course, api_a):
 
 def test_now_is_the_booking_fixture_time():
     assert NOW.year == 2026
+
+
+def test_the_recall_page_lists_patients_due_and_guards_its_queries(
+    client, clinician_a, clinician_b, course, ready_patient, django_assert_max_num_queries
+):
+    last = datetime.fromisoformat(course["appointments"][-1]["starts_at"])
+    with time_machine.travel(last + timedelta(days=1), tick=False):
+        recall_task()
+    with time_machine.travel(datetime(2027, 5, 2, 9, tzinfo=UTC), tick=False):
+        client.force_login(clinician_a)  # signed in now: the idle time-out counts from here
+        with django_assert_max_num_queries(8):
+            page = client.get("/calendar/recall/")
+        client.force_login(clinician_b)
+        other = client.get("/calendar/recall/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"{ready_patient.last_name}, {ready_patient.first_name}" in text
+    assert "28 Apr 2027 \u2013 28 Jul 2027" in text  # an en dash
+    assert other.status_code == 200
+    assert ready_patient.last_name not in other.content.decode()
