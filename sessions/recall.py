@@ -95,23 +95,3 @@ def recall_due(actor, today: date):
         .select_related("patient", "course__protocol")
         .order_by("due_from", "id")
     )
-
-
-def preoperative_warning(session_days: list[date], operation_date: date | None) -> str | None:
-    """DOMAIN.md: a pre-operative course has at least two sessions before the operation.
-
-    >>> preoperative_warning([date(2026, 9, 1), date(2026, 9, 8)], date(2026, 9, 5))
-    'Only 1 session falls before the operation on 05 Sep 2026: at least two are advised.'
-    >>> preoperative_warning([date(2026, 9, 1), date(2026, 9, 8)], date(2026, 9, 9)) is None
-    True
-    """
-    if operation_date is None:
-        return None
-    before = sum(1 for day in session_days if day < operation_date)
-    if before >= 2:
-        return None
-    sessions = "session falls" if before == 1 else "sessions fall"
-    return (
-        f"Only {before} {sessions} before the operation on {operation_date:%d %b %Y}: "
-        "at least two are advised."
-    )

@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from mesoplan.api.strict import StrictSerializer
 from sessions.models import Appointment, AppointmentStatus, Combination, Course, CourseTarget
-from sessions.recall import maintenance_window, preoperative_warning
+from sessions.pre_operative import pre_operative_warning
+from sessions.recall import maintenance_window
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -80,9 +81,8 @@ class CourseSerializer(serializers.ModelSerializer):
         return {"from": due_from, "until": due_until}
 
     def get_warnings(self, obj) -> list[str]:
-        zone = obj.patient.practice.zone
-        days = [a.starts_at.astimezone(zone).date() for a in self._active(obj)]
-        warning = preoperative_warning(days, obj.operation_date)
+        starts = [a.starts_at for a in self._active(obj)]
+        warning = pre_operative_warning(starts, obj.operation_date, obj.patient.practice.zone)
         return [warning] if warning else []
 
     @extend_schema_field(AppointmentSerializer(many=True))

@@ -171,7 +171,8 @@ def test_a_pre_operative_course_warns_when_the_operation_comes_too_soon(
     )
     assert response.status_code == 201
     assert response.json()["warnings"] == [
-        "Only 1 session falls before the operation on 10 Sep 2026: at least two are advised."
+        "Only 1 session falls before the operation on 10 Sep 2026: a pre-operative course "
+        "needs at least 2."
     ]
     later = PatientFactory(practice=clinician_a.practice)
     services.create_screening(actor=clinician_a, patient=later, indication="skin", **CONSENT)
