@@ -1,7 +1,7 @@
 """The managers' calendar settings services: manager only, another practice's rows not
 found, refused input changes nothing, an audit entry each."""
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -13,32 +13,16 @@ from mesoplan.models import AuditEntry
 from protocols.planner import local
 from sessions import booking, calendar_settings, selectors
 from sessions.models import Absence, Closure, KindLength, OpeningHours, WorkingHours
-from tests.factories import ManagerFactory, PatientFactory
+from tests.factories import PatientFactory
+from tests.sessions.settings_support import NOW, SPLIT, actions
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 9, 8, 6, 0, tzinfo=UTC)
-SPLIT = [(time(8), time(12)), (time(14), time(18))]
 
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def manager_b(practice_b):
-    return ManagerFactory(practice=practice_b, username="mgr_b")
-
-
-@pytest.fixture
-def as_manager(client, manager_a):
-    client.force_login(manager_a)
-    return client
-
-
-def actions() -> list[str]:
-    return list(AuditEntry.objects.order_by("at", "id").values_list("action", flat=True))
 
 
 def test_opening_hours_replace_the_week_with_split_days(manager_a, practice_a):

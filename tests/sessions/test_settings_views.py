@@ -1,42 +1,25 @@
 """The managers' calendar settings pages: a clinician gets 403, another practice's rows
 404; a failed form shows its errors and changes nothing; constant queries."""
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from mesoplan.models import AuditEntry
 from protocols.planner import local
 from sessions import booking, selectors
 from sessions.models import Absence, Closure, OpeningHours, WorkingHours
-from tests.factories import ClinicianFactory, ManagerFactory, PatientFactory
+from tests.factories import ClinicianFactory, PatientFactory
+from tests.sessions.settings_support import NOW, SPLIT, actions
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 9, 8, 6, 0, tzinfo=UTC)
-SPLIT = [(time(8), time(12)), (time(14), time(18))]
 
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def manager_b(practice_b):
-    return ManagerFactory(practice=practice_b, username="mgr_b")
-
-
-@pytest.fixture
-def as_manager(client, manager_a):
-    client.force_login(manager_a)
-    return client
-
-
-def actions() -> list[str]:
-    return list(AuditEntry.objects.order_by("at", "id").values_list("action", flat=True))
 
 
 def test_the_settings_page_is_for_managers(client, clinician_a, manager_a, network_admin):
