@@ -103,7 +103,11 @@ def preview_course(
     if not works_in_practice(actor):
         raise Conflict("Only practice staff can plan courses.", "not_practice_staff")
     clinician = _clinician_of(actor, clinician_id)
-    protocol = _protocol(protocol_code)
+    return _plan(clinician, _protocol(protocol_code), start, initial_interval_days)
+
+
+def _plan(clinician, protocol: Protocol, start: datetime, initial_interval_days: int) -> CoursePlan:
+    """The planner over the clinician's calendar, with a request's errors as 400s."""
     if start <= timezone.now():
         raise InvalidInput({"start": ["The first session must be in the future."]})
     availability = availability_for(clinician, start - timedelta(days=1), start + PLANNING_HORIZON)
@@ -172,13 +176,8 @@ def book_course(
     protocol = _protocol(protocol_code)
     targets = _check_targets(targets, protocol.indication)
     screening = require_ready(actor, patient, protocol.indication)
-    plan = preview_course(
-        actor=actor,
-        clinician_id=clinician_id,
-        protocol_code=protocol_code,
-        start=start,
-        initial_interval_days=initial_interval_days,
-    )
+    clinician = _clinician_of(actor, clinician_id)  # ensure_in_scope: a practice's staff
+    plan = _plan(clinician, protocol, start, initial_interval_days)
     if plan.unplaced:
         raise Conflict(
             "Not every session can be placed: "
@@ -195,7 +194,6 @@ def book_course(
                 ]
             },
         )
-    clinician = _clinician_of(actor, clinician_id)
     course = Course.objects.create(
         patient=patient,
         protocol=protocol,
