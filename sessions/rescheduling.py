@@ -67,9 +67,9 @@ def _require_staff(actor) -> None:
 
 @transaction.atomic
 def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[Appointment]:
-    """Moves the appointment to `starts_at` (same length) and, for a course session, the
-    later scheduled sessions of the course by the same number of days. Returns every
-    appointment moved."""
+    """Moves the appointment to exactly `starts_at` (same length) and, for a course
+    session, plans the course's later scheduled sessions again from it (the protocol's
+    intervals and tolerances). Returns every appointment moved."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
     appointment = (
@@ -92,21 +92,13 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
             )
             .order_by("sequence")
         )
-    moving_ids = {a.pk for a in moving}
     length = appointment.ends_at - appointment.starts_at
-    window_end = starts_at + PLANNING_HORIZON
-    calendar = availability_for(clinician, starts_at - timedelta(days=1), window_end)
-    # The appointments being moved do not stand in their own way.
-    busy = [
-        (start, end)
-        for start, end, pk in Appointment.objects.filter(
-            clinician=clinician, starts_at__lt=window_end, ends_at__gt=starts_at - timedelta(days=1)
-        )
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .values_list("starts_at", "ends_at", "pk")
-        if pk not in moving_ids
-    ]
-    calendar = replace(calendar, busy=busy)
+    calendar = availability_for(
+        clinician,
+        starts_at - timedelta(days=1),
+        starts_at + PLANNING_HORIZON,
+        ignoring=[a.pk for a in moving],
+    )
     targets = _new_places(appointment, moving, starts_at, length, calendar)
     # One row at a time, the one moving away from the others first: PostgreSQL checks
     # the exclusion constraint per row, so moving in the wrong order would see a session

@@ -29,7 +29,9 @@ from .progress import Progress, course_progress
 DEFAULT_OPENING = {day: [(time(8), time(18))] for day in range(5)}
 
 
-def availability_for(clinician, since: datetime, until: datetime) -> Availability:
+def availability_for(
+    clinician, since: datetime, until: datetime, *, ignoring: Iterable = ()
+) -> Availability:
     """When the clinician can treat between `since` and `until`: the practice's opening
     hours narrowed to the clinician's working hours, closures and absences as closed
     days, and the clinician's booked appointments as busy. Five queries, whatever the
@@ -62,6 +64,7 @@ def availability_for(clinician, since: datetime, until: datetime) -> Availabilit
     busy = list(
         Appointment.objects.filter(clinician=clinician, starts_at__lt=until, ends_at__gt=since)
         .exclude(status=AppointmentStatus.CANCELLED)
+        .exclude(pk__in=list(ignoring))  # appointments being moved do not stand in their way
         .values_list("starts_at", "ends_at")
     )
     return Availability(zone, opening, frozenset(closed), busy)
