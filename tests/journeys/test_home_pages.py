@@ -74,7 +74,7 @@ def test_each_role_sees_its_work_first(page, busy_practice, network_admin):
     settle_and_check(page)
     page.get_by_role("heading", name="Audit trail of Greta Lorenz").wait_for()
     week_ago = timezone.localdate() - timedelta(days=7)
-    page.get_by_label("From").fill(week_ago.isoformat())
+    page.get_by_label("From").fill(f"{week_ago:%d.%m.%Y}")  # the practice's format
     page.get_by_role("button", name="Filter").click()
     settle_and_check(page)
     page.wait_for_url(re.compile(r"from="))
