@@ -48,6 +48,22 @@ class Action:
     STAFF_REACTIVATE = "staff.reactivate"
     STAFF_PASSWORD_RESET = "staff.password_reset"
     STAFF_UNLOCK = "staff.unlock"
+    PHOTO_CONSENT_RECORD = "photo_consent.record"
+    LOT_CREATE = "lot.create"
+    LOT_RECALL_VIEW = "lot.recall_view"
+    LOT_RECALL_EXPORT = "lot.recall_export"
+    EQUIPMENT_SET = "equipment.set"
+    SESSION_CHECK = "session.check"
+    SESSION_RECORD = "session.record"
+    SESSION_AMEND = "session.amend"
+    SESSION_VIEW = "session.view"
+    ADVERSE_EVENT_RECORD = "adverse_event.record"
+    ADVERSE_EVENT_FOLLOW_UP = "adverse_event.follow_up"
+    MEASURE_RECORD = "measure.record"
+    PHOTO_UPLOAD = "photo.upload"
+    PHOTO_VIEW = "photo.view"
+    SURVEY_RECORD = "survey.record"
+    SURVEY_LINK_CREATE = "survey_link.create"
 
     LABELS = {
         PATIENT_CREATE: "Patient added",
@@ -73,6 +89,22 @@ class Action:
         STAFF_REACTIVATE: "Staff account reactivated",
         STAFF_PASSWORD_RESET: "Password reset",
         STAFF_UNLOCK: "Sign-in unlocked",
+        PHOTO_CONSENT_RECORD: "Photography consent recorded",
+        LOT_CREATE: "Product lot registered",
+        LOT_RECALL_VIEW: "Lot recipients listed",
+        LOT_RECALL_EXPORT: "Lot recipients exported",
+        EQUIPMENT_SET: "Equipment changed",
+        SESSION_CHECK: "Pre-session check recorded",
+        SESSION_RECORD: "Session recorded",
+        SESSION_AMEND: "Session record amended",
+        SESSION_VIEW: "Session record opened",
+        ADVERSE_EVENT_RECORD: "Adverse event recorded",
+        ADVERSE_EVENT_FOLLOW_UP: "Adverse event followed up",
+        MEASURE_RECORD: "Outcome measures recorded",
+        PHOTO_UPLOAD: "Photo added",
+        PHOTO_VIEW: "Photo viewed",
+        SURVEY_RECORD: "Survey recorded",
+        SURVEY_LINK_CREATE: "Survey link handed out",
     }
 
     @classmethod

@@ -167,6 +167,18 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Clinical photos: never under a public URL; served only by the practice-scoped view
+    # (sessions). Local files by default; an S3-compatible store by setting
+    # PHOTO_STORAGE_BACKEND and its options (docs/deployment.md).
+    "photos": {
+        "BACKEND": env.str(
+            "PHOTO_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json(
+            "PHOTO_STORAGE_OPTIONS",
+            default={"location": str(VAR_DIR / "photos"), "base_url": None},
+        ),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -147,3 +147,26 @@ class ScreeningAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"Acknowledged by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PhotographyConsent(models.Model):
+    """The patient's consent to clinical photography, given or withdrawn: append-only, the
+    newest row is the patient's current answer. A photo needs it (sessions)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="photography_consents"
+    )
+    given = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    practice_path = "patient__practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"], name="photo_consent_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"Photography consent {'given' if self.given else 'withdrawn'} {self.at:%Y-%m-%d}"

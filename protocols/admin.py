@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from protocols.models import Formulation, Ingredient, Protocol
+from protocols.models import Formulation, Ingredient, PlausibleRange, Protocol
 
 
 @admin.register(Ingredient)
@@ -29,3 +29,10 @@ class ProtocolAdmin(admin.ModelAdmin):
         "session_minutes",
     ]
     list_select_related = ["formulation"]
+
+
+@admin.register(PlausibleRange)
+class PlausibleRangeAdmin(admin.ModelAdmin):
+    """DOMAIN.md's plausible pass ranges, editable: every pass is checked against them."""
+
+    list_display = ["field", "technique", "minimum", "maximum"]

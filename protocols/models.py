@@ -118,3 +118,43 @@ class Protocol(models.Model):
             later_tolerance_days=self.later_tolerance_days,
             session_minutes=self.session_minutes,
         )
+
+
+class RangedField(models.TextChoices):
+    """The pass values with a plausible range (DOMAIN.md)."""
+
+    DEPTH_MM = "depth_mm", "Depth (mm)"
+    SPACING_MM = "spacing_mm", "Spacing (mm)"
+    POINTS = "points", "Points"
+    VOLUME_ML = "volume_ml", "Volume (ml)"
+
+
+class PlausibleRange(models.Model):
+    """A plausible range of one pass value, for every technique (technique blank) or for
+    one: DOMAIN.md keeps these as editable data, checked on every pass. Where a
+    technique has its own row it applies on top of the general one (nappage depth at most
+    1 mm within the general 0.1 to 4 mm)."""
+
+    id = models.BigAutoField(primary_key=True)
+    field = models.CharField(max_length=16, choices=RangedField.choices)
+    technique = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="single_pulse or nappage; blank for every technique.",
+    )
+    minimum = models.DecimalField(max_digits=8, decimal_places=3)
+    maximum = models.DecimalField(max_digits=8, decimal_places=3)
+
+    class Meta:
+        ordering = ["field", "technique"]
+        constraints = [
+            models.UniqueConstraint(fields=["field", "technique"], name="plausible_range_once"),
+            models.CheckConstraint(
+                name="plausible_range_ordered",
+                condition=models.Q(minimum__lte=models.F("maximum")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" ({self.technique})" if self.technique else ""
+        return f"{self.get_field_display()}{scope}: {self.minimum} to {self.maximum}"

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from protocols.models import Formulation, Ingredient, Protocol
-from protocols.specs import FormulationSpec
+from protocols.models import Formulation, Ingredient, PlausibleRange, Protocol
+from protocols.specs import FormulationSpec, RangeSpec
 
 
 def formulation_specs(indication: str) -> list[FormulationSpec]:
@@ -61,4 +61,12 @@ def ingredient_names() -> IngredientNames:
         catalyst=frozenset(i.code for i in ingredients if i.is_catalyst),
         catalyst_formulations=tuple(name for _, name, has in formulations if has),
         formulations={code: name for code, name, _ in formulations},
+    )
+
+
+def plausible_ranges() -> tuple[RangeSpec, ...]:
+    """DOMAIN.md's plausible pass ranges as the session rules take them. One query."""
+    return tuple(
+        RangeSpec(r.field, r.technique or None, r.minimum, r.maximum)
+        for r in PlausibleRange.objects.all()
     )

@@ -6,6 +6,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,18 @@ class FormulationSpec:
     code: str
     name: str
     ingredients: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RangeSpec:
+    """A plausible range of one pass value; `technique` None applies to every technique.
+
+    >>> from decimal import Decimal
+    >>> RangeSpec("depth_mm", None, Decimal("0.1"), Decimal("4")).maximum
+    Decimal('4')
+    """
+
+    field: str
+    technique: str | None
+    minimum: Decimal
+    maximum: Decimal

@@ -1,9 +1,10 @@
-"""Reads of the calendar that the booking service, the views and the API share."""
+"""Reads of the calendar and the session records that the services, the views and the API
+share."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from mesoplan.clock import practice_zone
 from mesoplan.models import User
@@ -21,6 +22,7 @@ from .models import (
     Course,
     KindLength,
     OpeningHours,
+    SessionRecord,
     WorkingHours,
 )
 from .progress import Progress, course_progress
@@ -195,3 +197,23 @@ def working_hours_by_clinician(actor, clinician_ids: Sequence) -> dict:
             (row.starts, row.ends)
         )
     return working
+
+
+def session_records_for(actor) -> QuerySet[SessionRecord]:
+    """The actor's session records with what a record's page and the API show."""
+    return (
+        scoped(SessionRecord, actor)
+        .select_related(
+            "appointment",
+            "patient",
+            "course__protocol",
+            "formulation",
+            "pre_check",
+            "performed_by",
+            "created_by",
+        )
+        .prefetch_related(
+            "passes__lot", "passes__device", "passes__needle", "amendments__created_by"
+        )
+        .annotate(latest_version=Max("amendments__version"))
+    )

@@ -1,0 +1,102 @@
+"""Product lots (DOMAIN.md: traceability if an allergic reaction occurs): registering a
+lot, resolving the lot a pass names, and which lots are about to expire."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+
+from mesoplan import audit
+from mesoplan.audit import Action
+from mesoplan.errors import InvalidInput
+from mesoplan.roles import works_in_practice
+from mesoplan.tenancy import scoped
+from protocols.models import Formulation
+
+from .models import ProductLot
+
+
+def expiry_warning_days() -> int:
+    """Lots expiring within this many days are flagged on the session form."""
+    return getattr(settings, "LOT_EXPIRY_WARNING_DAYS", 30)
+
+
+def is_expiring_soon(lot: ProductLot, today: date) -> bool:
+    return today <= lot.expires_on <= today + timedelta(days=expiry_warning_days())
+
+
+@transaction.atomic
+def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: date) -> ProductLot:
+    """Registers a lot for the actor's practice (any staff member of it: the nurse who
+    opens the box may). Its number is unique within the practice, ignoring case."""
+    if not works_in_practice(actor):
+        raise PermissionError("Only practice staff register product lots.")
+    lot_number = (lot_number or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not lot_number:
+        errors["lot_number"] = ["Enter the lot number printed on the box."]
+    formulation = Formulation.objects.filter(code=formulation_code).first()
+    if formulation is None:
+        known = ", ".join(Formulation.objects.values_list("code", flat=True))
+        errors["formulation"] = [f'Unknown formulation "{formulation_code}". Known: {known}.']
+    if errors or formulation is None:
+        raise InvalidInput(errors)
+    try:
+        with transaction.atomic():
+            lot = ProductLot.objects.create(
+                practice=actor.practice,
+                formulation=formulation,
+                lot_number=lot_number,
+                expires_on=expires_on,
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise InvalidInput(
+            {"lot_number": [f'Lot "{lot_number}" is already registered in this practice.']}
+        ) from exc
+    audit.record(
+        actor,
+        Action.LOT_CREATE,
+        lot,
+        summary=f"{formulation.code} lot {lot_number}, expires {expires_on:%Y-%m-%d}",
+    )
+    return lot
+
+
+def lots_by_number(actor, numbers) -> dict[str, ProductLot]:
+    """{lower-cased lot number: lot} of the actor's practice for the given numbers, in one
+    query (pass validation reads all of a session's lots at once)."""
+    wanted = {str(n).strip().lower() for n in numbers if str(n).strip()}
+    if not wanted:
+        return {}
+    lots = (
+        scoped(ProductLot, actor)
+        .select_related("formulation")
+        .annotate(number_key=Lower("lot_number"))
+        .filter(number_key__in=wanted)
+    )
+    return {lot.lot_number.lower(): lot for lot in lots}
+
+
+def lot_problem(lot: ProductLot | None, number: str, formulation_id, on: date) -> str | None:
+    """Why this lot may not be used in a session of `formulation_id` on `on`, if it may
+    not (DOMAIN.md: a registered, unexpired lot of the course's formulation)."""
+    if lot is None:
+        return f'Lot "{number}" is not registered in this practice. Register the box first.'
+    if lot.formulation_id != formulation_id:
+        return f'Lot "{lot.lot_number}" is {lot.formulation.name}, not this course\'s formulation.'
+    if lot.expires_on < on:
+        return f'Lot "{lot.lot_number}" expired on {lot.expires_on:%Y-%m-%d}.'
+    return None
+
+
+def usable_lots(actor, formulation_id, on: date) -> QuerySet[ProductLot]:
+    """The practice's unexpired lots of one formulation, soonest expiry first (use the
+    oldest box first)."""
+    return (
+        scoped(ProductLot, actor)
+        .filter(formulation_id=formulation_id, expires_on__gte=on)
+        .order_by("expires_on", "lot_number")
+    )

@@ -1,0 +1,492 @@
+"""Recording a performed session (API.md "Session records", DOMAIN.md "A session"): the
+pre-session check, the passes, and amendments that correct a record without changing it.
+
+The service contract (STYLE.md): the actor, plain values, role and practice checks, one
+transaction, an audit entry. A check that defers or excludes is stored in a transaction
+of its own and then refused (409): nothing but the check is kept, and the clinician is
+offered to move the appointment. Everything else is all or nothing.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mesoplan import audit
+from mesoplan.audit import Action
+from mesoplan.clock import practice_zone
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.roles import Role
+from mesoplan.tenancy import ensure_in_scope, scoped
+from patients.models import Screening
+from patients.screening import Outcome
+from protocols.models import Protocol
+from protocols.selectors import formulation_specs, plausible_ranges
+from protocols.specs import FormulationSpec
+
+from .lots import lot_problem, lots_by_number
+from .models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Course,
+    Equipment,
+    EquipmentKind,
+    Pass,
+    PreSessionCheck,
+    SessionAmendment,
+    SessionRecord,
+)
+from .passes import PassValues, pass_errors
+from .pre_check import CheckAnswers, CheckVerdict, ScreeningBasis, evaluate_check
+
+# A session is recorded once it happened: a time ahead of now (beyond clock skew) is a
+# typing error, not a plan.
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class PassInput:
+    """One pass as a client sends it: shape already validated, rules not yet."""
+
+    technique: str
+    region: str
+    depth_mm: Decimal | None
+    volume_ml: Decimal | None
+    product_lot: str
+    spacing_mm: Decimal | None = None
+    points: int | None = None
+    device: Any = None  # equipment id
+    needle: Any = None  # equipment id
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "PassInput":
+        return cls(
+            technique=data["technique"],
+            region=data["region"],
+            depth_mm=data.get("depth_mm"),
+            volume_ml=data.get("volume_ml"),
+            product_lot=str(data.get("product_lot") or ""),
+            spacing_mm=data.get("spacing_mm"),
+            points=data.get("points"),
+            device=data.get("device"),
+            needle=data.get("needle"),
+        )
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """What a session of an appointment treats: the course and its protocol."""
+
+    course: Course
+    protocol: Protocol
+
+
+def _require_clinician(actor) -> None:
+    if getattr(actor, "role", None) != Role.CLINICIAN:
+        raise PermissionError("Only a clinician records a session.")
+
+
+def treatment_of(appointment: Appointment) -> Treatment:
+    """The course a session belongs to: the appointment's own, or for a maintenance
+    session the patient's latest course (maintenance keeps that course's result)."""
+    if appointment.kind == AppointmentKind.CONSULTATION:
+        raise Conflict(
+            "A consultation is not a treatment session: nothing is injected, so there is "
+            "nothing to record here.",
+            "not_a_treatment",
+        )
+    course = appointment.course
+    if course is None:
+        course = (
+            Course.objects.filter(patient_id=appointment.patient_id)
+            .exclude(status=Course.Status.CANCELLED)
+            .select_related("protocol__formulation")
+            .order_by("-created_at")
+            .first()
+        )
+    if course is None:
+        raise Conflict(
+            "This patient has no course: book one before recording a maintenance session.",
+            "no_course",
+        )
+    return Treatment(course=course, protocol=course.protocol)
+
+
+def screening_basis(screening: Screening, sex: str) -> ScreeningBasis:
+    return ScreeningBasis(
+        indication=screening.indication,
+        sex=sex,
+        conditions=frozenset(screening.conditions),
+        allergies=tuple(screening.allergies),
+        finding_codes=frozenset(f["code"] for f in screening.findings),
+        hair_loss_onset=screening.hair_loss_onset,
+        insurance_options_considered=screening.insurance_options_considered,
+        therapy_goal=screening.therapy_goal or None,
+        prognosis_explained=screening.prognosis_explained,
+    )
+
+
+def basis_screening(course: Course) -> Screening:
+    """The patient's latest screening for the course's indication (a re-screening during
+    the course supersedes the one it was booked on)."""
+    latest = (
+        Screening.objects.filter(
+            patient_id=course.patient_id, indication=course.protocol.indication
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return latest or course.screening
+
+
+def _formulation_spec(protocol: Protocol) -> FormulationSpec:
+    return next(
+        spec
+        for spec in formulation_specs(protocol.indication)
+        if spec.code == protocol.formulation.code
+    )
+
+
+def check_before_session(
+    *, appointment: Appointment, treatment: Treatment, answers: CheckAnswers
+) -> tuple[CheckVerdict, Screening]:
+    screening = basis_screening(treatment.course)
+    verdict = evaluate_check(
+        screening_basis(screening, appointment.patient.sex),
+        answers,
+        _formulation_spec(treatment.protocol),
+    )
+    return verdict, screening
+
+
+def _store_check(
+    actor, appointment: Appointment, answers: CheckAnswers, verdict: CheckVerdict
+) -> PreSessionCheck:
+    return PreSessionCheck.objects.create(
+        practice_id=appointment.practice_id,
+        appointment=appointment,
+        patient_id=appointment.patient_id,
+        conditions=sorted(answers.conditions),
+        new_allergies=list(answers.new_allergies),
+        herpes_prophylaxis_given=answers.herpes_prophylaxis_given,
+        caution_acknowledgement=answers.caution_acknowledgement.strip(),
+        findings=[f.as_dict() for f in verdict.findings],
+        outcome=verdict.outcome.value,
+        rule_set_version=verdict.rule_set_version,
+        created_by=actor,
+    )
+
+
+def _equipment_of(actor, passes: Sequence[PassInput]) -> dict:
+    ids = {str(i) for p in passes for i in (p.device, p.needle) if i}
+    if not ids:
+        return {}
+    return {str(e.pk): e for e in scoped(Equipment, actor).filter(pk__in=ids)}
+
+
+def validate_passes(
+    actor, passes: Sequence[PassInput], *, indication: str, formulation_id, on: date
+) -> list[Pass]:
+    """Unsaved Pass rows for valid input, else InvalidInput naming each pass's fields
+    (`{"passes": [{}, {"depth_mm": [...]}]}`, as DRF reports a list's items)."""
+    if not passes:
+        raise InvalidInput({"passes": ["Record at least one pass."]})
+    errors = pass_errors(
+        [
+            PassValues(p.technique, p.region, p.depth_mm, p.spacing_mm, p.points, p.volume_ml)
+            for p in passes
+        ],
+        plausible_ranges(),
+        indication,
+    )
+    lots = lots_by_number(actor, [p.product_lot for p in passes])
+    equipment = _equipment_of(actor, passes)
+    rows = []
+    for index, given in enumerate(passes):
+        lot = lots.get(given.product_lot.strip().lower())
+        problem = lot_problem(lot, given.product_lot, formulation_id, on)
+        if not given.product_lot.strip():
+            problem = "Name the lot the product came from."
+        if problem:
+            errors.setdefault(index, {})["product_lot"] = [problem]
+        for field, kind in (("device", EquipmentKind.DEVICE), ("needle", EquipmentKind.NEEDLE)):
+            wanted = getattr(given, field)
+            item = equipment.get(str(wanted)) if wanted else None
+            if wanted and (item is None or item.kind != kind):
+                errors.setdefault(index, {})[field] = [
+                    f"No {EquipmentKind(kind).label.lower()} of this practice has this id."
+                ]
+        rows.append(
+            Pass(
+                position=index + 1,
+                technique=given.technique,
+                region=given.region,
+                depth_mm=given.depth_mm,  # type: ignore[misc]  # checked above
+                spacing_mm=given.spacing_mm,
+                points=given.points,
+                volume_ml=given.volume_ml,  # type: ignore[misc]
+                lot=lot,
+                device=equipment.get(str(given.device)) if given.device else None,
+                needle=equipment.get(str(given.needle)) if given.needle else None,
+            )
+        )
+    if errors:
+        raise InvalidInput({"passes": [errors.get(i, {}) for i in range(len(passes))]})
+    return rows
+
+
+def _performed_at(appointment: Appointment, performed_at: datetime | None) -> datetime:
+    now = timezone.now()
+    if performed_at is None:
+        return now
+    if performed_at > now + FUTURE_SLACK:
+        raise InvalidInput(
+            {"performed_at": ["A session is recorded after it happened: this is in the future."]}
+        )
+    return performed_at
+
+
+def _local_date(moment: datetime, practice) -> date:
+    return timezone.localtime(moment, practice_zone(practice)).date()
+
+
+def record_session(
+    *,
+    actor,
+    appointment: Appointment,
+    answers: CheckAnswers,
+    passes: Sequence[PassInput],
+    performed_at: datetime | None = None,
+    notes: str = "",
+) -> SessionRecord:
+    """Checks, then records the session and marks the appointment completed; the course
+    is completed with its last session. A blocking check is stored and refused (409)."""
+    _require_clinician(actor)
+    ensure_in_scope(actor, appointment)
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("patient", "practice", "course__protocol__formulation")
+            .get(pk=appointment.pk)
+        )
+        if appointment.status != AppointmentStatus.SCHEDULED:
+            raise Conflict(
+                f"This appointment is {appointment.get_status_display().lower()}: only a "
+                "scheduled appointment is recorded.",
+                "not_scheduled",
+                {"status": appointment.status},
+            )
+        treatment = treatment_of(appointment)
+        verdict, _screening = check_before_session(
+            appointment=appointment, treatment=treatment, answers=answers
+        )
+        if verdict.is_blocked:
+            check = _store_check(actor, appointment, answers, verdict)
+            audit.record(
+                actor,
+                Action.SESSION_CHECK,
+                check,
+                patient_id=appointment.patient_id,
+                summary=f"{verdict.outcome.value}: " + ", ".join(f.code for f in verdict.blocking),
+            )
+        else:
+            check = None
+    if verdict.is_blocked:
+        raise Conflict(
+            "The pre-session check "
+            + ("excludes" if verdict.outcome == Outcome.EXCLUDED else "defers")
+            + " treatment: "
+            + "; ".join(f.message for f in verdict.blocking)
+            + " Nothing but the check was recorded; move the appointment.",
+            f"check_{verdict.outcome.value}",
+            {
+                "outcome": verdict.outcome.value,
+                "findings": [f.as_dict() for f in verdict.blocking],
+                "check": str(check.pk) if check else None,
+            },
+        )
+    if verdict.errors:
+        raise InvalidInput(verdict.errors)
+    return _record(actor, appointment.pk, answers, passes, performed_at, notes)
+
+
+@transaction.atomic
+def _record(actor, appointment_pk, answers, passes, performed_at, notes) -> SessionRecord:
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient", "practice", "course__protocol__formulation")
+        .get(pk=appointment_pk)
+    )
+    if appointment.status != AppointmentStatus.SCHEDULED:
+        raise Conflict("This appointment was recorded meanwhile.", "not_scheduled")
+    treatment = treatment_of(appointment)
+    verdict, _screening = check_before_session(
+        appointment=appointment, treatment=treatment, answers=answers
+    )
+    if verdict.is_blocked or verdict.errors:  # answers changed nothing, the screening might have
+        raise Conflict("The screening changed meanwhile: check again.", "screening_changed")
+    when = _performed_at(appointment, performed_at)
+    rows = validate_passes(
+        actor,
+        passes,
+        indication=treatment.protocol.indication,
+        formulation_id=treatment.protocol.formulation_id,
+        on=_local_date(when, appointment.practice),
+    )
+    check = _store_check(actor, appointment, answers, verdict)
+    try:
+        with transaction.atomic():
+            record = SessionRecord.objects.create(
+                practice_id=appointment.practice_id,
+                appointment=appointment,
+                patient_id=appointment.patient_id,
+                course=treatment.course,
+                formulation_id=treatment.protocol.formulation_id,
+                pre_check=check,
+                performed_at=when,
+                performed_by=actor,
+                notes=(notes or "").strip(),
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict("This appointment is already recorded.", "already_recorded") from exc
+    for row in rows:
+        row.session_record = record
+        row.version = 1
+    Pass.objects.bulk_create(rows)
+    appointment.status = AppointmentStatus.COMPLETED
+    appointment.save(update_fields=["status", "updated_at"])
+    _complete_course_if_done(treatment.course, appointment)
+    audit.record(
+        actor,
+        Action.SESSION_RECORD,
+        record,
+        patient_id=appointment.patient_id,
+        summary=_summary(rows),
+    )
+    return record
+
+
+def _complete_course_if_done(course: Course, appointment: Appointment) -> None:
+    if appointment.course_id != course.pk or course.status != Course.Status.ACTIVE:
+        return
+    done = course.appointments.filter(status=AppointmentStatus.COMPLETED).count()
+    if done >= course.protocol.session_count:
+        course.status = Course.Status.COMPLETED
+        course.save(update_fields=["status", "updated_at"])
+
+
+def _summary(rows: Sequence[Pass]) -> str:
+    regions = list(dict.fromkeys(r.get_region_display() for r in rows))
+    return f"{len(rows)} passes: {', '.join(str(r) for r in regions)}"[:300]
+
+
+@transaction.atomic
+def amend_session(
+    *,
+    actor,
+    record: SessionRecord,
+    reason: str,
+    passes: Sequence[PassInput],
+    notes: str | None = None,
+    performed_at: datetime | None = None,
+) -> SessionAmendment:
+    """A correction: a new version of the record's passes (and notes, time), with the
+    reason. The original and earlier versions stay as they were."""
+    _require_clinician(actor)
+    ensure_in_scope(actor, record)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["Say why the record is corrected."]})
+    record = (
+        SessionRecord.objects.select_for_update(of=("self",))
+        .select_related("course__protocol", "practice", "appointment")
+        .get(pk=record.pk)
+    )
+    current = current_version(record)
+    when = (
+        record.performed_at
+        if performed_at is None
+        else _performed_at(record.appointment, performed_at)
+    )
+    protocol = record.course.protocol if record.course else None
+    rows = validate_passes(
+        actor,
+        passes,
+        indication=protocol.indication if protocol else "skin",
+        formulation_id=record.formulation_id,
+        on=_local_date(when, record.practice),
+    )
+    version = current.version + 1
+    amendment = SessionAmendment.objects.create(
+        session_record=record,
+        version=version,
+        reason=reason,
+        performed_at=when,
+        notes=current.notes if notes is None else notes.strip(),
+        created_by=actor,
+    )
+    for row in rows:
+        row.session_record = record
+        row.version = version
+    Pass.objects.bulk_create(rows)
+    audit.record(
+        actor,
+        Action.SESSION_AMEND,
+        record,
+        patient_id=record.patient_id,
+        summary=f"Version {version}: {reason[:200]}",
+    )
+    return amendment
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a session record: 1 is the original, later ones amendments."""
+
+    version: int
+    performed_at: datetime
+    notes: str
+    author: Any
+    at: datetime
+    reason: str
+    passes: list[Pass]
+
+
+def current_version(record: SessionRecord) -> Version:
+    return versions_of(record)[-1]
+
+
+def versions_of(record: SessionRecord) -> list[Version]:
+    """Every version of the record, oldest first, each with its passes. Uses prefetched
+    `amendments` and `passes` when the caller prefetched them (selectors do)."""
+    passes = sorted(record.passes.all(), key=lambda p: (p.version, p.position))
+    versions = [
+        Version(
+            version=1,
+            performed_at=record.performed_at,
+            notes=record.notes,
+            author=record.created_by,
+            at=record.created_at,
+            reason="",
+            passes=[p for p in passes if p.version == 1],
+        )
+    ]
+    for amendment in sorted(record.amendments.all(), key=lambda a: a.version):
+        versions.append(
+            Version(
+                version=amendment.version,
+                performed_at=amendment.performed_at,
+                notes=amendment.notes,
+                author=amendment.created_by,
+                at=amendment.created_at,
+                reason=amendment.reason,
+                passes=[p for p in passes if p.version == amendment.version],
+            )
+        )
+    return versions

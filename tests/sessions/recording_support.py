@@ -1,0 +1,75 @@
+"""Helpers the session-recording tests share: a booked course, lots, equipment, passes."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from patients import services as patient_services
+from protocols.models import Formulation
+from sessions import booking
+from sessions.models import Equipment, ProductLot
+from sessions.pre_check import CheckAnswers
+from sessions.recording import PassInput
+from tests.factories import PatientFactory
+
+CONSENT = {"informed_consent": True, "expectations_acknowledged": True}
+
+
+def booked_course(clinician, *, protocol="mesolift", conditions=(), patient=None, days_ahead=1):
+    """A ready patient with a booked course starting `days_ahead` days from now."""
+    patient = patient or PatientFactory(practice=clinician.practice)
+    indication = "hair" if protocol == "mesohair" else "skin"
+    screening = patient_services.create_screening(
+        actor=clinician,
+        patient=patient,
+        indication=indication,
+        conditions=list(conditions),
+        **CONSENT,
+    )
+    if screening.outcome == "caution":
+        patient_services.acknowledge_caution(actor=clinician, screening=screening, reason="Weighed")
+    start = (timezone.now() + timedelta(days=days_ahead)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    return booking.book_course(
+        actor=clinician,
+        patient=patient,
+        protocol_code=protocol,
+        clinician_id=clinician.pk,
+        start=start,
+        initial_interval_days=7,
+    ).course
+
+
+def lot(practice, user, number="L-100", *, formulation="mesolift", expires_in_days=365):
+    return ProductLot.objects.create(
+        practice=practice,
+        formulation=Formulation.objects.get(code=formulation),
+        lot_number=number,
+        expires_on=date.today() + timedelta(days=expires_in_days),
+        created_by=user,
+    )
+
+
+def equipment(practice, kind, name):
+    return Equipment.objects.create(practice=practice, kind=kind, name=name)
+
+
+def a_pass(technique="single_pulse", region="forehead", lot_number="L-100", **values):
+    defaults = (
+        {"depth_mm": Decimal("1.5"), "spacing_mm": Decimal("10"), "points": 20}
+        if technique == "single_pulse"
+        else {"depth_mm": Decimal("0.5")}
+    )
+    defaults["volume_ml"] = Decimal("0.5")
+    return PassInput(
+        technique=technique,
+        region=region,
+        product_lot=lot_number,
+        **{**defaults, **values},
+    )
+
+
+def fine_check(**answers):
+    return CheckAnswers(checked_on=timezone.localdate(), **answers)
