@@ -252,7 +252,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # Screenings have a severity and an outcome of their own.
+        "AdverseEventSeverityEnum": "sessions.models.EventSeverity",
+        "AdverseEventOutcomeEnum": "sessions.models.EventOutcome",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------

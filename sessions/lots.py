@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 
 from mesoplan import audit
 from mesoplan.audit import Action
+from mesoplan.clock import practice_today
 from mesoplan.errors import InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import scoped
@@ -30,7 +31,9 @@ def is_expiring_soon(lot: ProductLot, today: date) -> bool:
 @transaction.atomic
 def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: date) -> ProductLot:
     """Registers a lot for the actor's practice (any staff member of it: the nurse who
-    opens the box may). Its number is unique within the practice, ignoring case."""
+    opens the box may). Its number is unique within the practice, ignoring case. A box
+    already past its expiry date is refused: it may not be injected, so registering it
+    would only offer it where it must not be chosen."""
     if not works_in_practice(actor):
         raise PermissionError("Only practice staff register product lots.")
     lot_number = (lot_number or "").strip()
@@ -41,6 +44,12 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
     if formulation is None:
         known = ", ".join(Formulation.objects.values_list("code", flat=True))
         errors["formulation"] = [f'Unknown formulation "{formulation_code}". Known: {known}.']
+    today = practice_today(actor.practice)
+    if expires_on < today:
+        errors["expires_on"] = [
+            f"This lot expired on {expires_on:%Y-%m-%d}: an expired lot is not used, so it "
+            "is not registered."
+        ]
     if errors or formulation is None:
         raise InvalidInput(errors)
     try:
@@ -100,3 +109,8 @@ def usable_lots(actor, formulation_id, on: date) -> QuerySet[ProductLot]:
         .filter(formulation_id=formulation_id, expires_on__gte=on)
         .order_by("expires_on", "lot_number")
     )
+
+
+def lots_for(actor) -> QuerySet[ProductLot]:
+    """The practice's lots, newest first, with what a list shows of each."""
+    return scoped(ProductLot, actor).select_related("formulation", "created_by")

@@ -68,6 +68,20 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "staff:reactivate": lambda w: {"pk": w["clinician"].pk},
     "staff:reset-password": lambda w: {"pk": w["clinician"].pk},
     "staff:unlock": lambda w: {"pk": w["clinician"].pk},
+    # Lots, equipment and adverse events (see `_lot_world`).
+    "lot-detail": lambda w: {"pk": w["lot"].pk},
+    "lot-recipients": lambda w: {"pk": w["lot"].pk},
+    "lot-recipients-csv": lambda w: {"pk": w["lot"].pk},
+    "equipment-detail": lambda w: {"pk": w["equipment"].pk},
+    "session-adverse-event-list": lambda w: {"appointment_pk": w["session"].appointment_id},
+    "session-adverse-event-detail": lambda w: {
+        "appointment_pk": w["session"].appointment_id,
+        "pk": w["adverse_event"].pk,
+    },
+    "session-adverse-event-follow-ups": lambda w: {
+        "appointment_pk": w["session"].appointment_id,
+        "pk": w["adverse_event"].pk,
+    },
 }
 # Network-wide reference data: the same for every practice, so readable by all of them.
 SHARED_URLS: dict[str, Callable[[dict], dict]] = {
@@ -195,4 +209,33 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         "stranger": clinician_b,
         "patient": patient,
         "screening": screening,
+        **_lot_world(clinician_a),
+    }
+
+
+def _lot_world(clinician_a) -> dict:
+    """A lot, a needle, a session recorded with the lot and an adverse event of it."""
+    from django.utils import timezone
+
+    from sessions import adverse_events
+    from sessions.models import EquipmentKind
+    from tests.sessions.lot_support import recorded_sessions
+    from tests.sessions.recording_support import equipment, lot
+
+    practice = clinician_a.practice
+    box = lot(practice, clinician_a, "L-100")
+    session = recorded_sessions(clinician_a, 1, "L-100")[0]
+    event = adverse_events.record_adverse_event(
+        actor=clinician_a,
+        session_record=session,
+        type="swelling",
+        severity="mild",
+        onset_at=timezone.now(),
+        outcome="recovering",
+    )
+    return {
+        "lot": box,
+        "equipment": equipment(practice, EquipmentKind.NEEDLE, "32G 4 mm"),
+        "session": session,
+        "adverse_event": event,
     }

@@ -1,0 +1,176 @@
+"""The recall of a product lot (DOMAIN.md "Product lots": traceability should an allergic
+reaction occur): every session that received the lot, whom to contact, what was injected
+from it, and the adverse events linked to it. The API, its CSV export and the lot's page
+all read it from here.
+
+A recall is conservative: a session whose original (or an earlier) version named the lot
+is listed even when an amendment later replaced the lot, flagged as not in the current
+version, because the patient may well have received it.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from mesoplan.clock import practice_zone
+from mesoplan.tenancy import scoped
+from protocols.regions import Region
+
+from .adverse_events import current_outcome
+from .models import AdverseEvent, Pass, ProductLot, SessionRecord
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One session that received the lot."""
+
+    record: SessionRecord
+    performed_at: datetime  # as the record's current version says
+    version: int  # the version the regions and the volume are read from
+    in_current_version: bool
+    regions: list[str]  # region codes, in the order of the passes
+    volume_ml: Decimal  # total volume injected from the lot in that version
+    adverse_events: list[AdverseEvent]  # of this session, linked to the lot
+
+    @property
+    def patient(self):
+        return self.record.patient
+
+    @property
+    def region_names(self) -> list[str]:
+        return [str(Region(code).label) for code in self.regions]
+
+
+def recipient_records(actor, lot: ProductLot) -> QuerySet[SessionRecord]:
+    """The actor's session records in which any version has a pass from `lot`, newest
+    first, with what a recipient row needs: five queries per page, whatever its size."""
+    used = Pass.objects.filter(lot=lot).values("session_record_id")
+    events = (
+        AdverseEvent.objects.filter(lots=lot)
+        .prefetch_related("follow_ups")
+        .order_by("onset_at", "id")
+    )
+    return (
+        scoped(SessionRecord, actor)
+        .filter(pk__in=used)
+        .select_related("patient", "performed_by")
+        .prefetch_related(
+            Prefetch("passes", queryset=Pass.objects.filter(lot=lot), to_attr="lot_passes"),
+            "amendments",
+            Prefetch("adverse_events", queryset=events, to_attr="lot_events"),
+        )
+        .order_by("-performed_at", "-id")
+    )
+
+
+def recipient_of(record: SessionRecord) -> Recipient:
+    """The recipient row of a record read through `recipient_records` (its passes there
+    are the ones from the lot, of every version)."""
+    amendments = sorted(record.amendments.all(), key=lambda a: a.version)
+    current = amendments[-1].version if amendments else 1
+    performed_at = amendments[-1].performed_at if amendments else record.performed_at
+    passes: list[Pass] = record.lot_passes  # type: ignore[attr-defined]
+    versions = {p.version for p in passes}
+    version = current if current in versions else max(versions)
+    shown = sorted((p for p in passes if p.version == version), key=lambda p: p.position)
+    return Recipient(
+        record=record,
+        performed_at=performed_at,
+        version=version,
+        in_current_version=version == current,
+        regions=list(dict.fromkeys(p.region for p in shown)),
+        volume_ml=sum((p.volume_ml for p in shown), Decimal(0)),
+        adverse_events=list(record.lot_events),  # type: ignore[attr-defined]
+    )
+
+
+def recipients_of(records: Iterable[SessionRecord]) -> list[Recipient]:
+    return [recipient_of(record) for record in records]
+
+
+# --- CSV export ----------------------------------------------------------------------
+
+CSV_HEADER = (
+    "patient_id",
+    "last_name",
+    "first_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "session_record_id",
+    "appointment_id",
+    "performed_at",
+    "clinician",
+    "regions",
+    "volume_ml",
+    "in_current_version",
+    "adverse_events",
+)
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, and tab
+# or carriage return, which some programs strip before looking.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_filename(lot: ProductLot) -> str:
+    """A download name that is safe in a header and on any file system.
+
+    >>> csv_filename(ProductLot(lot_number='AB 12/"x"'))
+    'lot-AB-12-x-recipients.csv'
+    """
+    number = re.sub(r"[^A-Za-z0-9._]+", "-", lot.lot_number).strip("-.") or "lot"
+    return f"lot-{number}-recipients.csv"
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that no spreadsheet runs as a formula.
+
+    >>> csv_cell("=HYPERLINK(\\"http://x\\")"), csv_cell("+49 30 1234"), csv_cell("Vogel")
+    ('\\'=HYPERLINK("http://x")', "'+49 30 1234", 'Vogel')
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def describe_event(event: AdverseEvent, zone) -> str:
+    onset = timezone.localtime(event.onset_at, zone)
+    return (
+        f"{event.get_type_display()} ({event.get_severity_display().lower()}, "
+        f"onset {onset:%Y-%m-%d %H:%M}, {current_outcome(event).replace('_', ' ')})"
+    )
+
+
+def recipients_csv(rows: Sequence[Recipient], practice) -> str:
+    """The recall as CSV (UTF-8, one row per session), times in the practice's zone."""
+    zone = practice_zone(practice)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        patient = row.patient
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                patient.pk,
+                patient.last_name,
+                patient.first_name,
+                patient.date_of_birth.isoformat(),
+                patient.phone,
+                patient.email,
+                row.record.pk,
+                row.record.appointment_id,
+                timezone.localtime(row.performed_at, zone).isoformat(),
+                row.record.performed_by.display_name,
+                " ".join(row.regions),
+                row.volume_ml,
+                "yes" if row.in_current_version else "no",
+                "; ".join(describe_event(e, zone) for e in row.adverse_events),
+            )
+        )
+    return out.getvalue()

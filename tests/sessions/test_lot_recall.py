@@ -1,0 +1,207 @@
+"""A lot's recall (API.md "Product lots"): exactly the sessions that received the lot, with
+whom to contact, a session only an earlier version named kept and flagged, the linked
+adverse events; in cursor pages with constant queries, as CSV safe from spreadsheet
+formulas, and audited."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoplan.models import AuditEntry
+from sessions import adverse_events
+from sessions.lot_recall import csv_cell
+from tests.factories import PatientFactory
+from tests.sessions.lot_support import amend_to, record, recorded_sessions
+from tests.sessions.recording_support import booked_course, lot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def boxes(clinician_a):
+    practice = clinician_a.practice
+    return {n: lot(practice, clinician_a, n) for n in ("L-100", "L-200", "L-300")}
+
+
+def recipients(api, box, **params):
+    response = api.get(reverse("lot-recipients", args=[box.pk]), params)
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_the_recall_lists_exactly_the_sessions_that_used_the_lot(api_a, clinician_a, boxes):
+    greta = PatientFactory(practice=clinician_a.practice, first_name="Greta", last_name="Vogel")
+    paul = PatientFactory(practice=clinician_a.practice, first_name="Paul", last_name="Ernst")
+    ida = PatientFactory(practice=clinician_a.practice, first_name="Ida", last_name="Brandt")
+    first, second = recorded_sessions(clinician_a, 2, "L-100", patient=greta)
+    mixed = recorded_sessions(clinician_a, 1, "L-200", "L-100", patient=paul)[0]
+    recorded_sessions(clinician_a, 1, "L-200", patient=ida)  # another lot only
+    body = recipients(api_a, boxes["L-100"])
+    rows = {row["session_record"]: row for row in body["results"]}
+    assert set(rows) == {str(first.pk), str(second.pk), str(mixed.pk)}
+    assert body["next"] is None
+    row = rows[str(mixed.pk)]
+    assert row["patient"] == {
+        "id": str(paul.pk),
+        "first_name": "Paul",
+        "last_name": "Ernst",
+        "date_of_birth": paul.date_of_birth.isoformat(),
+        "phone": str(paul.phone),
+        "email": paul.email,
+    }
+    assert row["appointment"] == str(mixed.appointment_id)
+    assert row["clinician"] == str(clinician_a.pk)
+    assert row["regions"] == ["forehead"]
+    assert Decimal(row["volume_ml"]) == Decimal("0.5")  # the nappage pass only: L-200 first
+    assert row["in_current_version"] is True and row["version"] == 1
+    assert Decimal(rows[str(first.pk)]["volume_ml"]) == Decimal("1.0")
+
+
+def test_a_session_only_an_earlier_version_named_stays_listed_and_flagged(
+    api_a, clinician_a, boxes
+):
+    session = recorded_sessions(clinician_a, 1, "L-100")[0]
+    amend_to(clinician_a, session, "L-200")
+    old = recipients(api_a, boxes["L-100"])["results"]
+    assert [(r["session_record"], r["in_current_version"], r["version"]) for r in old] == [
+        (str(session.pk), False, 1)
+    ]
+    assert Decimal(old[0]["volume_ml"]) == Decimal("1.0")
+    new = recipients(api_a, boxes["L-200"])["results"]
+    assert [(r["in_current_version"], r["version"], r["volume_ml"]) for r in new] == [
+        (True, 2, "0.500")
+    ]
+
+
+def test_adverse_events_linked_to_the_lot_show_with_their_current_outcome(
+    api_a, clinician_a, boxes
+):
+    session = recorded_sessions(clinician_a, 1, "L-100", "L-200")[0]
+    onset = timezone.now() - timedelta(minutes=1)
+    reaction = adverse_events.record_adverse_event(
+        actor=clinician_a,
+        session_record=session,
+        type="allergic_reaction",
+        severity="moderate",
+        onset_at=onset,
+        outcome="recovering",
+        lot_ids=[boxes["L-100"].pk],
+    )
+    adverse_events.follow_up_adverse_event(actor=clinician_a, event=reaction, outcome="recovered")
+    adverse_events.record_adverse_event(
+        actor=clinician_a,
+        session_record=session,
+        type="haematoma",
+        severity="mild",
+        onset_at=onset,
+        outcome="recovering",
+        lot_ids=[boxes["L-200"].pk],
+    )
+    events = recipients(api_a, boxes["L-100"])["results"][0]["adverse_events"]
+    assert [(e["id"], e["outcome"], e["current_outcome"]) for e in events] == [
+        (str(reaction.pk), "recovering", "recovered")
+    ]
+    other = recipients(api_a, boxes["L-200"])["results"][0]["adverse_events"]
+    assert [e["type"] for e in other] == ["haematoma"]
+
+
+def test_viewing_and_exporting_the_recall_are_audited_with_the_patients(api_a, clinician_a, boxes):
+    session = recorded_sessions(clinician_a, 1, "L-100")[0]
+    recipients(api_a, boxes["L-100"])
+    assert api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])).status_code == 200
+    entries = AuditEntry.objects.filter(object_id=str(boxes["L-100"].pk)).order_by("pk")
+    assert [e.action for e in entries] == ["lot.recall_view", "lot.recall_export"]
+    assert all(e.details["patients"] == [str(session.patient_id)] for e in entries)
+
+
+def test_pages_walk_every_session_once(api_a, clinician_a, boxes):
+    sessions = recorded_sessions(clinician_a, 5, "L-100")
+    seen, url = [], reverse("lot-recipients", args=[boxes["L-100"].pk]) + "?page_size=2"
+    while url:
+        body = api_a.get(url).json()
+        seen += [row["session_record"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(seen) == sorted(str(s.pk) for s in sessions)
+    assert len(seen) == 5
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_recall_runs_constant_queries(
+    api_a, clinician_a, boxes, count, django_assert_max_num_queries
+):
+    sessions = recorded_sessions(clinician_a, count, "L-100")
+    for session in sessions:
+        adverse_events.record_adverse_event(
+            actor=clinician_a,
+            session_record=session,
+            type="swelling",
+            severity="mild",
+            onset_at=timezone.now(),
+            outcome="recovering",
+        )
+    amend_to(clinician_a, sessions[0], "L-200")
+    url = reverse("lot-recipients", args=[boxes["L-100"].pk])
+    # token, practice, lot; records, passes, amendments, events, follow-ups; audit entry
+    with django_assert_max_num_queries(9):
+        assert len(api_a.get(url).json()["results"]) == count
+    with django_assert_max_num_queries(9):
+        assert api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])).status_code == 200
+
+
+def test_managers_read_the_recall_network_admins_do_not(api_for, manager_a, network_admin, boxes):
+    url = reverse("lot-recipients", args=[boxes["L-100"].pk])
+    assert api_for(manager_a).get(url).status_code == 200
+    assert api_for(network_admin).get(url).status_code == 403
+    csv_url = reverse("lot-recipients-csv", args=[boxes["L-100"].pk])
+    assert api_for(network_admin).get(csv_url).status_code == 403
+
+
+def test_the_csv_holds_one_row_per_session_and_escapes_formulas(api_a, clinician_a, boxes):
+    sly = PatientFactory(
+        practice=clinician_a.practice,
+        first_name='=HYPERLINK("http://evil.example")',
+        last_name="@SUM(A1:A9)",
+        email="-2+3@example.org",
+    )
+    course = booked_course(clinician_a, patient=sly)
+    session = record(clinician_a, course.appointments.order_by("sequence").first(), "L-100")
+    response = api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="lot-L-100-recipients.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header, data = rows[0], rows[1:]
+    assert len(data) == 1
+    row = dict(zip(header, data[0], strict=True))
+    assert row["first_name"] == '\'=HYPERLINK("http://evil.example")'
+    assert row["last_name"] == "'@SUM(A1:A9)"
+    assert row["email"] == "'-2+3@example.org"
+    assert row["phone"] == "'" + str(sly.phone)  # "+49...": a formula to a spreadsheet
+    assert row["session_record_id"] == str(session.pk)
+    assert row["appointment_id"] == str(session.appointment_id)
+    assert row["date_of_birth"] == sly.date_of_birth.isoformat()
+    assert row["regions"] == "forehead" and row["volume_ml"] == "1.000"
+    assert row["in_current_version"] == "yes"
+    assert row["clinician"] == clinician_a.display_name
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Vogel", "Vogel"),
+        ("a=b", "a=b"),
+        (None, ""),
+    ],
+)
+def test_csv_cells_never_start_a_formula(value, cell):
+    assert csv_cell(value) == cell
