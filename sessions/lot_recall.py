@@ -24,7 +24,7 @@ from mesoplan.tenancy import scoped
 from protocols.regions import Region
 
 from .adverse_events import current_outcome
-from .models import AdverseEvent, Pass, ProductLot, SessionRecord
+from .models import AdverseEvent, EventOutcome, Pass, ProductLot, SessionRecord
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class Recipient:
     @property
     def region_names(self) -> list[str]:
         return [str(Region(code).label) for code in self.regions]
+
+    @property
+    def events_with_outcome(self) -> list[tuple[AdverseEvent, str]]:
+        """Each linked event with its current outcome, as a label."""
+        return [(e, str(EventOutcome(current_outcome(e)).label)) for e in self.adverse_events]
 
 
 def recipient_records(actor, lot: ProductLot) -> QuerySet[SessionRecord]:

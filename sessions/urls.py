@@ -4,7 +4,14 @@ calendar have namespaces of their own (the API's router already names `course-de
 
 from django.urls import include, path
 
-from sessions import course_views, recall_views, settings_views, views
+from sessions import (
+    adverse_event_views,
+    course_views,
+    lot_views,
+    recall_views,
+    settings_views,
+    views,
+)
 
 course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", course_views.course_book, name="book"),
@@ -38,6 +45,27 @@ calendar_urls = [
         settings_views.absence_remove,
         name="absence-remove",
     ),
+    # Adverse events of a recorded session (the session page shows them through a tag).
+    path(
+        "sessions/<uuid:record_pk>/adverse-events/new/",
+        adverse_event_views.adverse_event_add,
+        name="adverse-event-add",
+    ),
+    path(
+        "sessions/<uuid:record_pk>/adverse-events/<uuid:pk>/follow-ups/new/",
+        adverse_event_views.follow_up_add,
+        name="adverse-event-follow-up",
+    ),
+]
+
+lot_urls = [
+    path("", lot_views.lot_list, name="list"),
+    path("new/", lot_views.lot_create, name="create"),
+    path("<uuid:pk>/", lot_views.lot_detail, name="detail"),
+    path("<uuid:pk>/recipients.csv", lot_views.lot_recipients_csv, name="recipients-csv"),
+    path("equipment/", lot_views.equipment_page, name="equipment"),
+    path("equipment/add/", lot_views.equipment_add, name="equipment-add"),
+    path("equipment/retire/", lot_views.equipment_retire, name="equipment-retire"),
 ]
 
 urlpatterns = [
@@ -48,4 +76,5 @@ urlpatterns = [
     ),
     path("", include((course_urls, "courses"))),
     path("calendar/", include((calendar_urls, "calendar"))),
+    path("lots/", include((lot_urls, "lots"))),
 ]

@@ -82,6 +82,13 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
         "appointment_pk": w["session"].appointment_id,
         "pk": w["adverse_event"].pk,
     },
+    "lots:detail": lambda w: {"pk": w["lot"].pk},
+    "lots:recipients-csv": lambda w: {"pk": w["lot"].pk},
+    "calendar:adverse-event-add": lambda w: {"record_pk": w["session"].pk},
+    "calendar:adverse-event-follow-up": lambda w: {
+        "record_pk": w["session"].pk,
+        "pk": w["adverse_event"].pk,
+    },
 }
 # Network-wide reference data: the same for every practice, so readable by all of them.
 SHARED_URLS: dict[str, Callable[[dict], dict]] = {

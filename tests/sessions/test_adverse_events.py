@@ -61,9 +61,7 @@ def test_an_event_links_every_lot_of_the_current_version_by_default(clinician_a,
     assert entry.object_id == str(event.pk) and entry.patient_id == session.patient_id
 
 
-def test_after_an_amendment_the_default_is_the_current_version_lots(
-    clinician_a, session, boxes
-):
+def test_after_an_amendment_the_default_is_the_current_version_lots(clinician_a, session, boxes):
     amend_to(clinician_a, session, "L-300")
     assert linked(record_event(clinician_a, session)) == {"L-300"}
     # A lot of the superseded version may still be named: the patient may have had it.

@@ -1,0 +1,233 @@
+"""Browser pages of product lots: the list (expired and expiring lots marked), registering
+a box (also from the session form, which sends the clinician back with `?next=`), a lot
+with its recall (every session that received it, CSV download); and the managers' page
+of the practice's equipment.
+
+HTTP only: sessions.lots, sessions.equipment and sessions.lot_recall decide and read.
+Reading and exporting a recall are audited, as the API does.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mesoplan import audit
+from mesoplan.access import practice_staff_required
+from mesoplan.audit import Action
+from mesoplan.clock import practice_today
+from mesoplan.errors import InvalidInput
+from mesoplan.keyset import InvalidCursor, page_after
+from mesoplan.roles import is_practice_manager
+from mesoplan.tenancy import get_scoped_or_404
+from protocols.models import Formulation
+
+from . import equipment, lot_recall, lots
+from .forms import add_service_errors
+from .lot_forms import EquipmentForm, LotForm
+from .models import Equipment, EquipmentKind
+
+LOTS_PER_PAGE = 50
+RECIPIENTS_PER_PAGE = 100
+
+
+def _page(queryset, cursor: str | None, size: int):
+    try:
+        return cursor, page_after(queryset, cursor, size)
+    except InvalidCursor:  # a stale or edited link: start again at the top
+        return None, page_after(queryset, None, size)
+
+
+def _formulations() -> list[tuple[str, str]]:
+    return list(Formulation.objects.order_by("code").values_list("code", "name"))
+
+
+@practice_staff_required
+@require_GET
+def lot_list(request):
+    user = request.user
+    formulations = _formulations()
+    formulation = request.GET.get("formulation", "")
+    if formulation not in dict(formulations):
+        formulation = ""
+    q = request.GET.get("q", "").strip()[:64]
+    rows = lots.lots_for(user).annotate(sessions=Count("passes__session_record", distinct=True))
+    if formulation:
+        rows = rows.filter(formulation__code=formulation)
+    if q:
+        rows = rows.filter(lot_number__istartswith=q)
+    cursor, page = _page(rows, request.GET.get("cursor") or None, LOTS_PER_PAGE)
+    context = {
+        "lots": page.rows,
+        "cursor": cursor,
+        "next_cursor": page.next_cursor,
+        "formulations": formulations,
+        "formulation": formulation,
+        "q": q,
+        "today": practice_today(user.practice),
+        "warning_days": lots.expiry_warning_days(),
+    }
+    return render(request, "sessions/lot_list.html", context)
+
+
+def _safe_next(request, target: str | None) -> str | None:
+    """A local path to return to (the session form the box was opened from), or None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return target
+
+
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def lot_create(request):
+    """Register a lot (clinicians and managers). `?formulation=` preselects the
+    formulation, `?next=<local path>` is where to go back to once it is registered."""
+    user = request.user
+    practice = user.practice
+    data = request.POST if request.method == "POST" else None
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    formulations = _formulations()
+    wanted = request.GET.get("formulation")
+    form = LotForm(
+        data,
+        formulations=formulations,
+        date_format=practice.date_format,
+        initial={"formulation": wanted} if wanted in dict(formulations) else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lot = lots.register_lot(
+                actor=user,
+                formulation_code=form.cleaned_data["formulation"],
+                lot_number=form.cleaned_data["lot_number"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Lot {lot.lot_number} registered ({lot.formulation.name}, expires "
+                f"{lot.expires_on:%d %b %Y}).",
+            )
+            if next_url:
+                return redirect(next_url)
+            return redirect("lots:detail", pk=lot.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "sessions/lot_form.html", {"form": form, "next": next_url}, status=status
+    )
+
+
+def _lot(request, pk):
+    return get_scoped_or_404(lots.lots_for(request.user), request.user, pk=pk)
+
+
+@practice_staff_required
+@require_GET
+def lot_detail(request, pk):
+    """The lot and its recall: every session that received it, newest first."""
+    user = request.user
+    lot = _lot(request, pk)
+    records = lot_recall.recipient_records(user, lot)
+    cursor, page = _page(records, request.GET.get("cursor") or None, RECIPIENTS_PER_PAGE)
+    recipients = lot_recall.recipients_of(page.rows)
+    audit.record(
+        user,
+        Action.LOT_RECALL_VIEW,
+        lot,
+        summary=f"Lot {lot.lot_number}: {len(recipients)} sessions listed",
+        details={"patients": sorted({str(r.patient.pk) for r in recipients})},
+    )
+    context = {
+        "lot": lot,
+        "recipients": recipients,
+        "cursor": cursor,
+        "next_cursor": page.next_cursor,
+        "today": practice_today(user.practice),
+        "warning_days": lots.expiry_warning_days(),
+    }
+    return render(request, "sessions/lot_detail.html", context)
+
+
+@practice_staff_required
+@require_GET
+def lot_recipients_csv(request, pk):
+    user = request.user
+    lot = _lot(request, pk)
+    rows = lot_recall.recipients_of(lot_recall.recipient_records(user, lot))
+    audit.record(
+        user,
+        Action.LOT_RECALL_EXPORT,
+        lot,
+        summary=f"Lot {lot.lot_number}: {len(rows)} sessions exported",
+        details={"patients": sorted({str(r.patient.pk) for r in rows})},
+    )
+    response = HttpResponse(
+        lot_recall.recipients_csv(rows, user.practice), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{lot_recall.csv_filename(lot)}"'
+    return response
+
+
+# --- Equipment (practice managers) ---------------------------------------------------
+
+
+def _require_manager(request) -> None:
+    if not is_practice_manager(request.user):
+        raise PermissionDenied
+
+
+def _equipment_page(request, *, form=None, status=200):
+    items = list(equipment.equipment_for(request.user))
+    context = {
+        "form": form or EquipmentForm(),
+        "groups": [
+            (kind, [i for i in items if i.kind == kind and i.is_active]) for kind in EquipmentKind
+        ],
+        "retired": [i for i in items if not i.is_active],
+    }
+    return render(request, "sessions/equipment.html", context, status=status)
+
+
+@practice_staff_required
+@require_GET
+def equipment_page(request):
+    _require_manager(request)
+    return _equipment_page(request)
+
+
+@practice_staff_required
+@require_POST
+def equipment_add(request):
+    _require_manager(request)
+    form = EquipmentForm(request.POST)
+    if form.is_valid():
+        try:
+            item = equipment.add_equipment(actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{item.get_kind_display()} “{item.name}” is in use.")
+            return redirect("lots:equipment")
+    return _equipment_page(request, form=form, status=400)
+
+
+@practice_staff_required
+@require_POST
+def equipment_retire(request):
+    _require_manager(request)
+    item = get_scoped_or_404(Equipment, request.user, pk=request.POST.get("equipment"))
+    equipment.retire_equipment(actor=request.user, equipment=item)
+    messages.success(
+        request,
+        f"{item.get_kind_display()} “{item.name}” retired: sessions that used it keep it.",
+    )
+    return redirect("lots:equipment")
