@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import Role
 from mesoplan.tenancy import ensure_in_scope, scoped
 from patients.models import Screening
-from patients.screening import Outcome
+from patients.screening import Outcome, UnknownCode
 from protocols.models import Protocol
 from protocols.selectors import formulation_specs, plausible_ranges
 from protocols.specs import FormulationSpec
@@ -88,7 +89,7 @@ class Treatment:
 
 def _require_clinician(actor) -> None:
     if getattr(actor, "role", None) != Role.CLINICIAN:
-        raise PermissionError("Only a clinician records a session.")
+        raise PermissionDenied("Only a clinician records a session.")
 
 
 def treatment_of(appointment: Appointment) -> Treatment:
@@ -156,11 +157,14 @@ def check_before_session(
     *, appointment: Appointment, treatment: Treatment, answers: CheckAnswers
 ) -> tuple[CheckVerdict, Screening]:
     screening = basis_screening(treatment.course)
-    verdict = evaluate_check(
-        screening_basis(screening, appointment.patient.sex),
-        answers,
-        _formulation_spec(treatment.protocol),
-    )
+    try:
+        verdict = evaluate_check(
+            screening_basis(screening, appointment.patient.sex),
+            answers,
+            _formulation_spec(treatment.protocol),
+        )
+    except UnknownCode as exc:
+        raise InvalidInput({"conditions": [str(exc)]}) from exc
     return verdict, screening
 
 
@@ -192,8 +196,8 @@ def _equipment_of(actor, passes: Sequence[PassInput]) -> dict:
 def validate_passes(
     actor, passes: Sequence[PassInput], *, indication: str, formulation_id, on: date
 ) -> list[Pass]:
-    """Unsaved Pass rows for valid input, else InvalidInput naming each pass's fields
-    (`{"passes": [{}, {"depth_mm": [...]}]}`, as DRF reports a list's items)."""
+    """Unsaved Pass rows for valid input, else InvalidInput naming each wrong pass's fields
+    by its index (`{"passes": {"1": {"depth_mm": [...]}}}`, as DRF reports list items)."""
     if not passes:
         raise InvalidInput({"passes": ["Record at least one pass."]})
     errors = pass_errors(
@@ -236,7 +240,7 @@ def validate_passes(
             )
         )
     if errors:
-        raise InvalidInput({"passes": [errors.get(i, {}) for i in range(len(passes))]})
+        raise InvalidInput({"passes": {str(i): errors[i] for i in sorted(errors)}})
     return rows
 
 

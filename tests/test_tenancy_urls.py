@@ -40,6 +40,10 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "course-detail": lambda w: {"pk": w["course"].pk},
     "appointment-detail": lambda w: {"pk": w["course"].appointments.first().pk},
     "appointment-cancel": lambda w: {"pk": w["course"].appointments.first().pk},
+    "appointment-session": lambda w: {"appointment_pk": w["course"].appointments.first().pk},
+    "appointment-session-amend": lambda w: {
+        "appointment_pk": w["course"].appointments.first().pk
+    },
     "patient-history": lambda w: {"pk": w["patient"].pk},
     "patient-screening-list": lambda w: {"patient_pk": w["patient"].pk},
     "patient-screening-detail": lambda w: {"patient_pk": w["patient"].pk, "pk": w["screening"].pk},

@@ -68,8 +68,8 @@ def test_single_pulse_after_nappage_in_one_region_is_refused_naming_the_pass(
             first(course),
             [a_pass("nappage", "chin"), a_pass("single_pulse", "chin")],
         )
-    assert caught.value.errors["passes"][0] == {}
-    assert "single-pulse after nappage" in caught.value.errors["passes"][1]["technique"][0]
+    assert list(caught.value.errors["passes"]) == ["1"]
+    assert "single-pulse after nappage" in caught.value.errors["passes"]["1"]["technique"][0]
     assert not SessionRecord.objects.exists() and not PreSessionCheck.objects.exists()
 
 
@@ -104,7 +104,7 @@ def test_an_expired_lot_of_another_formulation_is_refused(clinician_a, course):
             first(course),
             [a_pass(lot_number="OLD-1"), a_pass(lot_number="HAIR-1"), a_pass(lot_number="NONE")],
         )
-    problems = [p["product_lot"][0] for p in caught.value.errors["passes"]]
+    problems = [p["product_lot"][0] for p in caught.value.errors["passes"].values()]
     assert "expired" in problems[0]
     assert "not this course's formulation" in problems[1]
     assert "not registered" in problems[2]
@@ -113,7 +113,7 @@ def test_an_expired_lot_of_another_formulation_is_refused(clinician_a, course):
 def test_range_messages_name_field_and_range(clinician_a, course, box):
     with pytest.raises(InvalidInput) as caught:
         record(clinician_a, first(course), [a_pass("nappage", depth_mm=Decimal("1.5"))])
-    assert caught.value.errors["passes"][0]["depth_mm"] == [
+    assert caught.value.errors["passes"]["0"]["depth_mm"] == [
         "Depth must be between 0.1 and 1 mm for nappage."
     ]
 
