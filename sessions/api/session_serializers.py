@@ -62,12 +62,12 @@ class SessionCreateSerializer(StrictSerializer):
         help_text="Why to proceed despite a relative contraindication found since the screening.",
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    passes = PassInSerializer(many=True, max_length=60)
+    passes = PassInSerializer(many=True, max_length=60)  # type: ignore[call-arg]  # DRF 3.14+
 
 
 class AmendmentCreateSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000, help_text="Why the record is corrected.")
-    passes = PassInSerializer(many=True, max_length=60)
+    passes = PassInSerializer(many=True, max_length=60)  # type: ignore[call-arg]  # DRF 3.14+
     notes = serializers.CharField(required=False, allow_null=True, default=None, max_length=5000)
     performed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -126,7 +126,9 @@ class VersionSerializer(serializers.Serializer):
 
 
 class SessionRecordSerializer(serializers.ModelSerializer):
-    formulation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    formulation: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     pre_check = PreSessionCheckSerializer(read_only=True)
     version = serializers.SerializerMethodField(help_text="The current version (1: never amended).")
     performed_at = serializers.SerializerMethodField()
