@@ -20,6 +20,7 @@ from .models import (
     AppointmentStatus,
     Closure,
     Course,
+    Equipment,
     KindLength,
     OpeningHours,
     SessionRecord,
@@ -217,3 +218,22 @@ def session_records_for(actor) -> QuerySet[SessionRecord]:
         )
         .annotate(latest_version=Max("amendments__version"))
     )
+
+
+def previous_session(actor, patient_id, formulation_id, before) -> SessionRecord | None:
+    """The patient's latest recorded session of the formulation before `before` (the
+    form starts from it), with its versions' passes."""
+    return (
+        session_records_for(actor)
+        .filter(patient_id=patient_id, formulation_id=formulation_id, performed_at__lt=before)
+        .order_by("-performed_at")
+        .first()
+    )
+
+
+def equipment_choices(actor) -> dict[str, list[tuple[str, str]]]:
+    """{kind: [(id, name)]} of the practice's equipment in use. One query."""
+    choices: dict[str, list[tuple[str, str]]] = {"device": [], "needle": []}
+    for item in scoped(Equipment, actor).filter(is_active=True).order_by("kind", "name"):
+        choices[item.kind].append((str(item.pk), item.name))
+    return choices

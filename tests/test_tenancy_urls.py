@@ -41,9 +41,7 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "appointment-detail": lambda w: {"pk": w["course"].appointments.first().pk},
     "appointment-cancel": lambda w: {"pk": w["course"].appointments.first().pk},
     "appointment-session": lambda w: {"appointment_pk": w["course"].appointments.first().pk},
-    "appointment-session-amend": lambda w: {
-        "appointment_pk": w["course"].appointments.first().pk
-    },
+    "appointment-session-amend": lambda w: {"appointment_pk": w["course"].appointments.first().pk},
     "patient-history": lambda w: {"pk": w["patient"].pk},
     "patient-screening-list": lambda w: {"patient_pk": w["patient"].pk},
     "patient-screening-detail": lambda w: {"patient_pk": w["patient"].pk, "pk": w["screening"].pk},
@@ -64,6 +62,8 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "calendar:appointment": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:reschedule": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:cancel": lambda w: {"pk": w["course"].appointments.first().pk},
+    "calendar:session": lambda w: {"pk": w["course"].appointments.first().pk},
+    "calendar:session-amend": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:clinician-settings": lambda w: {"pk": w["clinician"].pk},
     "calendar:absence-add": lambda w: {"pk": w["clinician"].pk},
     "calendar:absence-remove": lambda w: {"pk": w["clinician"].pk},

@@ -123,5 +123,5 @@ def test_reading_is_a_constant_number_of_queries(api_a, appointment, django_asse
     regions = ["forehead", "glabella", "chin", "neck"]
     passes = [{**p, "region": r} for r in regions for p in (SINGLE, NAPPAGE)]
     assert api_a.post(url(appointment), body(passes=passes), format="json").status_code == 201
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert api_a.get(url(appointment)).status_code == 200
