@@ -25,6 +25,7 @@ from sessions.models import Appointment, AppointmentStatus, SessionRecord
 from sessions.pre_check import HERPES, CheckAnswers
 from sessions.prefill import prefill
 from sessions.session_forms import AmendForm, SessionForm
+from sessions.versions import current_version, versions_of
 
 
 def _appointment(request, pk) -> Appointment:
@@ -64,13 +65,13 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
     previous: SessionRecord | None
     previous_passes: list | None
     if current is not None:
-        previous_passes = recording.current_version(current).passes
+        previous_passes = current_version(current).passes
         previous = current
     else:
         previous = selectors.previous_session(
             request.user, appointment.patient_id, protocol.formulation_id, timezone.now()
         )
-        previous_passes = recording.current_version(previous).passes if previous else None
+        previous_passes = current_version(previous).passes if previous else None
     region_codes = regions_for(protocol.indication)
     start = prefill(previous_passes, region_codes, [lot.lot_number for lot in lots])
     equipment = selectors.equipment_choices(request.user)
@@ -171,7 +172,7 @@ def _render_record(request, appointment, record):
         patient_id=record.patient_id,
         summary="Session page",
     )
-    versions = recording.versions_of(record)
+    versions = versions_of(record)
     course = record.course
     return render(
         request,

@@ -8,7 +8,7 @@ from mesoplan.api.strict import StrictSerializer
 from patients.contraindications import CONDITIONS
 from protocols.regions import Region
 from sessions.models import Pass, PreSessionCheck, SessionRecord, Technique
-from sessions.recording import versions_of
+from sessions.versions import versions_of
 
 
 class PassInSerializer(StrictSerializer):

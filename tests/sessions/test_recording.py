@@ -17,6 +17,7 @@ from sessions.models import (
     PreSessionCheck,
     SessionRecord,
 )
+from sessions.versions import versions_of
 from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_an_amendment_keeps_the_original(clinician_a, course, box):
         passes=[a_pass("single_pulse", "forehead", volume_ml=Decimal("0.8"))],
     )
     assert amendment.version == 2
-    versions = recording.versions_of(SessionRecord.objects.get(pk=session.pk))
+    versions = versions_of(SessionRecord.objects.get(pk=session.pk))
     assert [v.version for v in versions] == [1, 2]
     assert [p.volume_ml for p in versions[0].passes] == [Decimal("0.500"), Decimal("0.500")]
     assert [p.volume_ml for p in versions[1].passes] == [Decimal("0.800")]

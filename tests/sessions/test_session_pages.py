@@ -9,6 +9,7 @@ from django.urls import reverse
 from mesoplan.models import AuditEntry
 from sessions import recording
 from sessions.models import PreSessionCheck, SessionRecord
+from sessions.versions import versions_of
 from tests.sessions.recording_support import a_pass, booked_course, equipment, fine_check, lot
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_an_amendment_keeps_the_original_readable(browser_a, clinician_a, course
     assert response.status_code == 302, response.content.decode()[:2000]
     page = browser_a.get(session_url(first)).content.decode()
     assert "Version 1 (original)" in page and "Depth was 1.2 mm" in page
-    versions = recording.versions_of(SessionRecord.objects.get())
+    versions = versions_of(SessionRecord.objects.get())
     assert versions[0].passes[0].depth_mm == Decimal("1.50")
     assert versions[1].passes[0].depth_mm == Decimal("1.20")
 
