@@ -290,51 +290,40 @@ def record_session(
         verdict, _screening = check_before_session(
             appointment=appointment, treatment=treatment, answers=answers
         )
-        if verdict.is_blocked:
-            check = _store_check(actor, appointment, answers, verdict)
-            audit.record(
-                actor,
-                Action.SESSION_CHECK,
-                check,
-                patient_id=appointment.patient_id,
-                summary=f"{verdict.outcome.value}: " + ", ".join(f.code for f in verdict.blocking),
+        if not verdict.is_blocked:
+            if verdict.errors:
+                raise InvalidInput(verdict.errors)
+            return _record(
+                actor, appointment, treatment, answers, verdict, passes, performed_at, notes
             )
-        else:
-            check = None
-    if verdict.is_blocked:
-        raise Conflict(
-            "The pre-session check "
-            + ("excludes" if verdict.outcome == Outcome.EXCLUDED else "defers")
-            + " treatment: "
-            + "; ".join(f.message for f in verdict.blocking)
-            + " Nothing but the check was recorded; move the appointment.",
-            f"check_{verdict.outcome.value}",
-            {
-                "outcome": verdict.outcome.value,
-                "findings": [f.as_dict() for f in verdict.blocking],
-                "check": str(check.pk) if check else None,
-            },
+        # Blocked: the check alone is kept (this transaction commits), then refused.
+        check = _store_check(actor, appointment, answers, verdict)
+        audit.record(
+            actor,
+            Action.SESSION_CHECK,
+            check,
+            patient_id=appointment.patient_id,
+            summary=f"{verdict.outcome.value}: " + ", ".join(f.code for f in verdict.blocking),
         )
-    if verdict.errors:
-        raise InvalidInput(verdict.errors)
-    return _record(actor, appointment.pk, answers, passes, performed_at, notes)
+    raise Conflict(
+        "The pre-session check "
+        + ("excludes" if verdict.outcome == Outcome.EXCLUDED else "defers")
+        + " treatment: "
+        + "; ".join(f.message for f in verdict.blocking)
+        + " Nothing but the check was recorded; move the appointment.",
+        f"check_{verdict.outcome.value}",
+        {
+            "outcome": verdict.outcome.value,
+            "findings": [f.as_dict() for f in verdict.blocking],
+            "check": str(check.pk),
+        },
+    )
 
 
-@transaction.atomic
-def _record(actor, appointment_pk, answers, passes, performed_at, notes) -> SessionRecord:
-    appointment = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("patient", "practice", "course__protocol__formulation")
-        .get(pk=appointment_pk)
-    )
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        raise Conflict("This appointment was recorded meanwhile.", "not_scheduled")
-    treatment = treatment_of(appointment)
-    verdict, _screening = check_before_session(
-        appointment=appointment, treatment=treatment, answers=answers
-    )
-    if verdict.is_blocked or verdict.errors:  # answers changed nothing, the screening might have
-        raise Conflict("The screening changed meanwhile: check again.", "screening_changed")
+def _record(
+    actor, appointment, treatment, answers, verdict, passes, performed_at, notes
+) -> SessionRecord:
+    """Inside record_session's transaction, the appointment locked and the check clear."""
     when = _performed_at(appointment, performed_at)
     rows = validate_passes(
         actor,
