@@ -25,8 +25,8 @@ from .models import SessionRecord
 
 
 def session_page(record: SessionRecord) -> str:
-    """Where a recorded session is shown. TODO(lead): `calendar:session` once merged."""
-    return reverse("calendar:appointment", args=[record.appointment_id]) + "#adverse-events"
+    """The session record page, at its adverse events."""
+    return reverse("calendar:session", args=[record.appointment_id]) + "#adverse-events"
 
 
 def _record(request, record_pk) -> SessionRecord:

@@ -4,6 +4,7 @@ lot, resolving the lot a pass names, and which lots are about to expire."""
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -35,7 +36,7 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
     already past its expiry date is refused: it may not be injected, so registering it
     would only offer it where it must not be chosen."""
     if not works_in_practice(actor):
-        raise PermissionError("Only practice staff register product lots.")
+        raise PermissionDenied("Only practice staff register product lots.")
     lot_number = (lot_number or "").strip()
     errors: dict[str, list[str]] = {}
     if not lot_number:

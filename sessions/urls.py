@@ -9,6 +9,7 @@ from sessions import (
     course_views,
     lot_views,
     recall_views,
+    session_views,
     settings_views,
     views,
 )
@@ -25,6 +26,10 @@ calendar_urls = [
     path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", views.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="cancel"),
+    path("appointments/<uuid:pk>/session/", session_views.session_page, name="session"),
+    path(
+        "appointments/<uuid:pk>/session/amend/", session_views.session_amend, name="session-amend"
+    ),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/opening-hours/", settings_views.opening_hours, name="opening-hours"),
     path("settings/closures/", settings_views.closure_add, name="closure-add"),

@@ -3,6 +3,7 @@
 reads one, `.../{event}/follow-ups/` adds a follow-up. An appointment without a session
 record has nothing to attach an event to: 404, as for another practice's appointment."""
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound
@@ -37,11 +38,14 @@ class AdverseEventViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
 
     def session_record(self) -> SessionRecord:
         if not hasattr(self, "_record"):
-            record = (
-                scoped(SessionRecord, self.request.user)
-                .filter(appointment_id=self.kwargs["appointment_pk"])
-                .first()
-            )
+            try:
+                record = (
+                    scoped(SessionRecord, self.request.user)
+                    .filter(appointment_id=self.kwargs["appointment_pk"])
+                    .first()
+                )
+            except (ValueError, ValidationError):  # a junk id is simply not found
+                record = None
             if record is None:
                 raise NotFound(NO_SESSION)
             self._record = record

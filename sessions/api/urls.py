@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import re_path
 
 from mesoplan.api.routers import OptionalSlashRouter
 
@@ -6,6 +6,7 @@ from .adverse_event_views import AdverseEventViewSet
 from .appointment_views import AppointmentViewSet
 from .course_views import CourseViewSet
 from .lot_views import EquipmentViewSet, LotViewSet
+from .session_views import SessionRecordViewSet
 from .views import ClinicianCalendarViewSet
 
 router = OptionalSlashRouter()
@@ -15,26 +16,40 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("lots", LotViewSet, basename="lot")
 router.register("equipment", EquipmentViewSet, basename="equipment")
-urlpatterns = router.urls
+APPOINTMENT = r"^appointments/(?P<appointment_pk>[0-9a-fA-F-]{36})"
+
+# A session record hangs under its appointment (API.md): one per appointment.
+session_urls = [
+    re_path(
+        APPOINTMENT + r"/session/?$",
+        SessionRecordViewSet.as_view({"get": "retrieve", "post": "create"}),
+        name="appointment-session",
+    ),
+    re_path(
+        APPOINTMENT + r"/session/amendments/?$",
+        SessionRecordViewSet.as_view({"post": "amend"}),
+        name="appointment-session-amend",
+    ),
+]
 
 # --- Adverse events of a recorded session ---------------------------------------------
-adverse_event_list = AdverseEventViewSet.as_view({"get": "list", "post": "create"})
-adverse_event_detail = AdverseEventViewSet.as_view({"get": "retrieve"})
-adverse_event_follow_up = AdverseEventViewSet.as_view({"post": "follow_up"})
-urlpatterns += [
-    path(
-        "appointments/<uuid:appointment_pk>/session/adverse-events/",
-        adverse_event_list,
+EVENT = r"/session/adverse-events/(?P<pk>[0-9a-fA-F-]{36})"
+adverse_event_urls = [
+    re_path(
+        APPOINTMENT + r"/session/adverse-events/?$",
+        AdverseEventViewSet.as_view({"get": "list", "post": "create"}),
         name="session-adverse-event-list",
     ),
-    path(
-        "appointments/<uuid:appointment_pk>/session/adverse-events/<uuid:pk>/",
-        adverse_event_detail,
+    re_path(
+        APPOINTMENT + EVENT + r"/?$",
+        AdverseEventViewSet.as_view({"get": "retrieve"}),
         name="session-adverse-event-detail",
     ),
-    path(
-        "appointments/<uuid:appointment_pk>/session/adverse-events/<uuid:pk>/follow-ups/",
-        adverse_event_follow_up,
+    re_path(
+        APPOINTMENT + EVENT + r"/follow-ups/?$",
+        AdverseEventViewSet.as_view({"post": "follow_up"}),
         name="session-adverse-event-follow-ups",
     ),
 ]
+
+urlpatterns = session_urls + adverse_event_urls + router.urls

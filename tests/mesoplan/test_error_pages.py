@@ -81,8 +81,8 @@ def test_lock_out_page_says_to_ask_the_practice_manager_to_unlock(client, clinic
 @pytest.mark.parametrize(
     "who, links",
     [
-        ("clinician_a", ["Patients", "Calendar"]),
-        ("manager_a", ["Patients", "Staff", "Audit trail", "Calendar"]),
+        ("clinician_a", ["Patients", "Calendar", "Lots"]),
+        ("manager_a", ["Patients", "Staff", "Audit trail", "Calendar", "Lots", "Equipment"]),
         ("network_admin", ["Network"]),
     ],
 )

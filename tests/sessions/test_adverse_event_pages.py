@@ -121,7 +121,7 @@ def test_recording_an_event_goes_back_to_the_session(browser_a, clinician_a, ses
     )
     assert response.status_code == 302
     assert response["Location"] == (
-        reverse("calendar:appointment", args=[session.appointment_id]) + "#adverse-events"
+        reverse("calendar:session", args=[session.appointment_id]) + "#adverse-events"
     )
     event = AdverseEvent.objects.get()
     assert (event.type, event.severity, event.outcome) == (
