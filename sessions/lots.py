@@ -22,7 +22,7 @@ from .models import ProductLot
 
 def expiry_warning_days() -> int:
     """Lots expiring within this many days are flagged on the session form."""
-    return getattr(settings, "LOT_EXPIRY_WARNING_DAYS", 30)
+    return settings.LOT_EXPIRY_WARNING_DAYS
 
 
 def is_expiring_soon(lot: ProductLot, today: date) -> bool:

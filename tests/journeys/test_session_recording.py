@@ -43,6 +43,7 @@ def test_clinician_records_a_session_from_the_calendar(page, clinician_a, practi
     expect(page.get_by_text("This patient tends to herpes")).to_be_visible()
     expect(page.get_by_text("Expiring within 30 days")).to_be_visible()
 
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, as in the room
     began = clock.monotonic()
     page.get_by_role("button", name="None of these apply today").click()
     page.get_by_label("Herpes prophylaxis was given before this session").check()
@@ -54,9 +55,11 @@ def test_clinician_records_a_session_from_the_calendar(page, clinician_a, practi
     expect(page.locator("[data-pass-row=forehead]")).to_be_visible()
     expect(page.locator("[data-pass-row=cheek_left]")).to_be_hidden()
     shoot_both(page, "session-form")
+    page.set_viewport_size({"width": 820, "height": 1180})
     page.get_by_role("button", name="Record session").click()
     expect(page.get_by_text("Session recorded: 4 passes.")).to_be_visible()
     took = clock.monotonic() - began
+    page.set_viewport_size({"width": 1280, "height": 800})
     settle_and_check(page)
     shoot_both(page, "session-record")
 

@@ -158,3 +158,38 @@ def test_a_recorded_appointment_is_not_recorded_twice(clinician_a, course, box):
     record(clinician_a, appointment)
     with pytest.raises(Conflict):
         record(clinician_a, appointment)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_recordings_of_one_appointment_keep_exactly_one(clinician_a):
+    import threading
+
+    lot(clinician_a.practice, clinician_a)
+    appointment = first(booked_course(clinician_a))
+    barrier = threading.Barrier(10)
+    outcomes: list[str] = []
+    guard = threading.Lock()
+
+    def attempt():
+        try:
+            barrier.wait()
+            record(clinician_a, appointment)
+            result = "recorded"
+        except Conflict:
+            result = "conflict"
+        except Exception as exc:  # pragma: no cover - reported in the assertion below
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with guard:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict"] * 9 + ["recorded"], outcomes
+    assert SessionRecord.objects.count() == 1 and PreSessionCheck.objects.count() == 1
+    assert Pass.objects.count() == 2

@@ -158,3 +158,16 @@ def test_pages_run_a_constant_number_of_queries(
         assert browser_a.get(session_url(first)).status_code == 200
     with django_assert_max_num_queries(16):
         assert browser_a.get(session_url(second)).status_code == 200
+
+
+def test_a_hair_course_shows_the_scalp_and_asks_no_pregnancy_of_a_man(browser_a, clinician_a):
+    from tests.factories import PatientFactory
+
+    lot(clinician_a.practice, clinician_a, "MH-1", formulation="mesohair")
+    man = PatientFactory(practice=clinician_a.practice, sex="male")
+    course = booked_course(clinician_a, protocol="mesohair", patient=man)
+    html = browser_a.get(session_url(appointments(course)[0])).content.decode()
+    assert 'data-region="scalp_vertex"' in html and 'data-region="forehead"' not in html
+    assert 'value="scalp_vertex"' in html and 'value="chin"' not in html
+    assert "today_pregnancy" not in html and "today_acute_infection" in html
+    assert "MH-1" in html
