@@ -4,11 +4,20 @@ calendar have namespaces of their own (the API's router already names `course-de
 
 from django.urls import include, path
 
-from sessions import course_views, recall_views, settings_views, views
+from sessions import (
+    course_views,
+    outcome_views,
+    recall_views,
+    settings_views,
+    survey_views,
+    views,
+)
 
 course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", course_views.course_book, name="book"),
     path("courses/<uuid:pk>/", course_views.course_detail, name="detail"),
+    path("courses/<uuid:pk>/survey/", survey_views.survey_enter, name="survey"),
+    path("courses/<uuid:pk>/survey/link/", survey_views.survey_link, name="survey-link"),
 ]
 
 calendar_urls = [
@@ -18,6 +27,16 @@ calendar_urls = [
     path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", views.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="cancel"),
+    # A recorded session's outcomes: its own page, and the forms of its section.
+    path(
+        "sessions/<uuid:record_pk>/outcomes/",
+        outcome_views.session_outcomes,
+        name="session-outcomes",
+    ),
+    path(
+        "sessions/<uuid:record_pk>/measures/", outcome_views.measures_add, name="session-measures"
+    ),
+    path("sessions/<uuid:record_pk>/photos/", outcome_views.photo_add, name="session-photo-add"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/opening-hours/", settings_views.opening_hours, name="opening-hours"),
     path("settings/closures/", settings_views.closure_add, name="closure-add"),
@@ -47,5 +66,9 @@ urlpatterns = [
         name="calendar-feed",
     ),
     path("", include((course_urls, "courses"))),
+    # Photos leave the server only through this practice-scoped view (never MEDIA_URL).
+    path("photos/<uuid:pk>/", outcome_views.photo_content, name="photo"),
+    # The patient's one-time survey link: no sign-in, the token is the credential.
+    path("survey/<str:token>/", survey_views.survey_answer, name="survey-answer"),
     path("calendar/", include((calendar_urls, "calendar"))),
 ]
