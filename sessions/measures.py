@@ -51,7 +51,7 @@ def measure_errors(values: dict[str, int | None]) -> dict[str, list[str]]:
     """Errors per field for one entry: each value in its range, and at least one given.
 
     >>> measure_errors({"gais": None, "hair_density_per_cm2": None, "patient_rating": None})
-    {'non_field_errors': ['Record at least one measure: GAIS, hair density or the patient's rating.']}
+    {'non_field_errors': ['Record at least one measure: GAIS, hair density or the patient rating.']}
     >>> measure_errors({"gais": 2, "hair_density_per_cm2": 0, "patient_rating": 11})
     {'hair_density_per_cm2': ['Hair density is from 1 to 1000 hairs per cm².'], 'patient_rating': ["The patient's rating is from 0 (worst) to 10 (best)."]}
     """
@@ -62,7 +62,7 @@ def measure_errors(values: dict[str, int | None]) -> dict[str, list[str]]:
     }
     if all(value is None for value in values.values()):
         errors["non_field_errors"] = [
-            "Record at least one measure: GAIS, hair density or the patient's rating."
+            "Record at least one measure: GAIS, hair density or the patient rating."
         ]
     return errors
 

@@ -90,7 +90,15 @@ def _can_be_surveyed(course: Course) -> None:
 
 
 def _locked(course: Course) -> Course:
-    return Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
+    """The course row, locked: every path to a survey or a link takes this lock first,
+    so they queue on it. NO KEY UPDATE, because inserting a survey takes a KEY SHARE lock
+    on its course (the foreign key), which a plain FOR UPDATE held by another
+    transaction would block: each waiting for the other, a deadlock on PostgreSQL."""
+    return (
+        Course.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("patient")
+        .get(pk=course.pk)
+    )
 
 
 def _create(course: Course, rating: str, comment: str, source: str, entered_by) -> Survey:
@@ -185,22 +193,22 @@ def answer_link(*, token: str, rating: str, comment: str = "") -> Survey:
     comment = _clean(rating, comment)
     link = (
         SurveyLink.objects.select_for_update(of=("self",))
-        .select_related("course__patient")
         .filter(token_hash=token_hash(token))
         .first()
     )
     now = timezone.now()
     link = _usable(link, now)
-    course = link.course
+    course = _locked(link.course)
+    if Survey.objects.filter(course=course).exists():
+        raise LinkGone("used")  # answered meanwhile by the practice or another link
     try:
         survey = _create(course, rating, comment, SurveySource.PATIENT_LINK, None)
     except Conflict as exc:
         raise LinkGone("used") from exc
     link.used_at = now
     link.save(update_fields=["used_at"])
-    practice_id = course.patient.practice_id
     audit.record(
-        Scope.practice(practice_id),
+        Scope.practice(course.patient.practice_id),
         Action.SURVEY_RECORD,
         survey,
         patient_id=course.patient_id,

@@ -24,9 +24,7 @@ def recorded_session(clinician, *, protocol="mesolift", patient=None, course=Non
     if not ProductLot.objects.filter(practice=clinician.practice, lot_number=number).exists():
         lot(clinician.practice, clinician, number, formulation=formulation)
     region = "scalp_vertex" if protocol == "mesohair" else "forehead"
-    appointment = (
-        course.appointments.filter(status="scheduled").order_by("sequence").first()
-    )
+    appointment = course.appointments.filter(status="scheduled").order_by("sequence").first()
     return recording.record_session(
         actor=clinician,
         appointment=appointment,

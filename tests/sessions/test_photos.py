@@ -317,7 +317,9 @@ def test_an_idempotent_upload_replays_whatever_the_multipart_boundary(api_a, ses
 
 
 # --- Body limits at the root (mesoplan/guards.py) -------------------------------------
-def test_a_2_mib_photo_passes_the_guard_on_the_photo_paths_only(api_a, session, client, clinician_a):
+def test_a_2_mib_photo_passes_the_guard_on_the_photo_paths_only(
+    api_a, session, client, clinician_a
+):
     big = noisy_jpeg(2 * 1024 * 1024)
     response = api_a.post(
         photos_url(session), {"phase": "before", "image": upload(big)}, format="multipart"
