@@ -68,6 +68,24 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "staff:reactivate": lambda w: {"pk": w["clinician"].pk},
     "staff:reset-password": lambda w: {"pk": w["clinician"].pk},
     "staff:unlock": lambda w: {"pk": w["clinician"].pk},
+    # Outcomes: consent to photography, a recorded session's measures and photos, surveys.
+    "patient-photography-consent": lambda w: {"pk": w["patient"].pk},
+    "patients:photo-consent": lambda w: {"pk": w["patient"].pk},
+    "session-measures": lambda w: {"appointment_pk": w["session"].appointment_id},
+    "session-photos": lambda w: {"appointment_pk": w["session"].appointment_id},
+    "photo-detail": lambda w: {"pk": w["photo"].pk},
+    "photo-content": lambda w: {"pk": w["photo"].pk},
+    "photo": lambda w: {"pk": w["photo"].pk},
+    "calendar:session-outcomes": lambda w: {"record_pk": w["session"].pk},
+    "calendar:session-measures": lambda w: {"record_pk": w["session"].pk},
+    "calendar:session-photo-add": lambda w: {"record_pk": w["session"].pk},
+    "course-survey": lambda w: {"course_pk": w["session"].course_id},
+    "course-survey-link": lambda w: {"course_pk": w["session"].course_id},
+    "courses:survey": lambda w: {"pk": w["session"].course_id},
+    "courses:survey-link": lambda w: {"pk": w["session"].course_id},
+    # The patient's survey page has no practice: its token is the credential (a valid one
+    # opens it for anyone holding the link). A token that is no link's is not found.
+    "survey-answer": lambda w: {"token": "no-link-has-this-token"},
 }
 # Network-wide reference data: the same for every practice, so readable by all of them.
 SHARED_URLS: dict[str, Callable[[dict], dict]] = {
@@ -188,8 +206,20 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         start=timezone.now() + timedelta(days=7),
         initial_interval_days=7,
     ).course
+    from sessions import measures, photos, surveys
+    from tests.sessions.outcome_support import consent, image_bytes, recorded_session, upload
+
+    session = recorded_session(clinician_a)
+    consent(clinician_a, session.patient)
+    measures.record_measures(actor=clinician_a, session_record=session, gais=2)
+    photo = photos.add_photo(
+        actor=clinician_a, session_record=session, phase="before", upload=upload(image_bytes())
+    )
+    surveys.hand_out_link(actor=clinician_a, course=session.course)
     return {
         "course": course,
+        "session": session,
+        "photo": photo,
         "clinician": clinician_a,
         "manager": manager_a,
         "stranger": clinician_b,

@@ -54,6 +54,12 @@ class PhotoSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
     session = serializers.UUIDField(source="session_record_id", read_only=True)
     patient = serializers.UUIDField(source="patient_id", read_only=True)
+    region = serializers.ChoiceField(
+        choices=Region.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The region shown; empty when the photo shows no one region.",
+    )
 
     class Meta:
         model = Photo

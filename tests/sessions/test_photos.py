@@ -18,7 +18,6 @@ from sessions.models import Photo
 from tests.sessions.outcome_support import (
     GPS_IFD,
     MAKE,
-    MODEL,
     camera_exif,
     consent,
     image_bytes,
