@@ -80,8 +80,9 @@ def survey_link(request, pk):
 def _public(request, template: str, context: dict, status: int):
     response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    # The token is in this page's URL: never sent on to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's URL: the site-wide Referrer-Policy `same-origin`
+    # (SECURE_REFERRER_POLICY) never sends it to another site. Not `no-referrer`: the
+    # browser would then send `Origin: null` with the form, and the CSRF check refuse it.
     return response
 
 
