@@ -87,6 +87,8 @@ def test_compose_puts_a_buffering_proxy_in_front_of_gunicorn():
     assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
     assert any("deploy/nginx.conf" in volume for volume in proxy["volumes"])
     assert services["web"]["environment"]["DJANGO_PROXY_COUNT"] == "1"
+    # Photos are state: on a volume the web replicas share, not in a container's layer.
+    assert "photos:/app/var/photos" in services["web"]["volumes"]
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     for directive in (
         "proxy_request_buffering on;",
