@@ -158,6 +158,8 @@ DEFAULT_PRACTICE_TIME_ZONE = "Europe/Berlin"
 DEFERRAL_RESCREEN_DAYS = env.int("DEFERRAL_RESCREEN_DAYS", default=14)
 # Appointment reminders go out this many hours before the appointment (sessions.reminders).
 REMINDER_LEAD_HOURS = env.int("REMINDER_LEAD_HOURS", default=24)
+# The session form warns about product lots that expire within this many days (sessions.lots).
+LOT_EXPIRY_WARNING_DAYS = env.int("LOT_EXPIRY_WARNING_DAYS", default=30)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 

@@ -11,7 +11,6 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from mesoplan.clock import practice_today, practice_zone
 from mesoplan.roles import Role
@@ -21,10 +20,10 @@ from protocols.models import Protocol
 from protocols.planner import plan_course_dates
 
 from . import booking
+from .demo_records import seed_records
 from .models import (
     Appointment,
     AppointmentKind,
-    AppointmentStatus,
     Closure,
     Course,
     KindLength,
@@ -74,7 +73,7 @@ def _calendar_settings(practice) -> None:
 
 
 def _past_course(clinician, patient, protocol, screening, start) -> Course:
-    """A course that began weeks ago, its past sessions done (demo only)."""
+    """A course that began weeks ago (demo only); `demo_records` records its past sessions."""
     availability = availability_for(
         clinician, start - timedelta(days=1), start + timedelta(days=400)
     )
@@ -87,12 +86,7 @@ def _past_course(clinician, patient, protocol, screening, start) -> Course:
         initial_interval_days=7,
         created_by=clinician,
     )
-    appointments = booking.course_appointments(course, plan)
-    now = timezone.now()
-    for appointment in appointments:
-        if appointment.ends_at < now:
-            appointment.status = AppointmentStatus.COMPLETED
-    Appointment.objects.bulk_create(appointments)
+    Appointment.objects.bulk_create(booking.course_appointments(course, plan))
     return course
 
 
@@ -148,4 +142,10 @@ def seed_calendar(staff, seed: int) -> int:
 
 def seed_demo(staff, patients: int, seed: int) -> list[str]:
     """This app's demo data for `manage.py seed_demo`: the lines it prints."""
-    return [f"Courses: {seed_calendar(staff, seed)} new, around today, in both practices."]
+    booked = seed_calendar(staff, seed)
+    recorded, lots = seed_records(staff, seed)
+    return [
+        f"Courses: {booked} new, around today, in both practices.",
+        f"Sessions: {recorded} recorded with passes, measures and a few adverse events; "
+        f"{lots} product lots (one expiring soon and one expired per formulation).",
+    ]

@@ -4,6 +4,7 @@ lot, resolving the lot a pass names, and which lots are about to expire."""
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -20,7 +21,7 @@ from .models import ProductLot
 
 def expiry_warning_days() -> int:
     """Lots expiring within this many days are flagged on the session form."""
-    return getattr(settings, "LOT_EXPIRY_WARNING_DAYS", 30)
+    return settings.LOT_EXPIRY_WARNING_DAYS
 
 
 def is_expiring_soon(lot: ProductLot, today: date) -> bool:
@@ -32,7 +33,7 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
     """Registers a lot for the actor's practice (any staff member of it: the nurse who
     opens the box may). Its number is unique within the practice, ignoring case."""
     if not works_in_practice(actor):
-        raise PermissionError("Only practice staff register product lots.")
+        raise PermissionDenied("Only practice staff register product lots.")
     lot_number = (lot_number or "").strip()
     errors: dict[str, list[str]] = {}
     if not lot_number:

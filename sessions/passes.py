@@ -38,10 +38,10 @@ class PassValues:
 PassErrors = dict[int, dict[str, list[str]]]  # pass index -> field -> messages
 
 
-def _number(value: Decimal | int) -> str:
+def number_text(value: Decimal | int) -> str:
     """The shortest text of a number.
 
-    >>> _number(Decimal("4.000")), _number(Decimal("0.010")), _number(500)
+    >>> number_text(Decimal("4.000")), number_text(Decimal("0.010")), number_text(500)
     ('4', '0.01', '500')
     """
     text = f"{Decimal(value):f}"
@@ -72,8 +72,8 @@ def range_message(field: str, technique: str, spec: RangeSpec) -> str:
     """
     scope = f" for {TECHNIQUE_NAMES.get(technique, technique)}" if spec.technique else ""
     return (
-        f"{LABELS[field]} must be between {_number(spec.minimum)} and "
-        f"{_number(spec.maximum)}{UNITS[field]}{scope}."
+        f"{LABELS[field]} must be between {number_text(spec.minimum)} and "
+        f"{number_text(spec.maximum)}{UNITS[field]}{scope}."
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import Role
 from mesoplan.tenancy import ensure_in_scope, scoped
 from patients.models import Screening
-from patients.screening import Outcome
+from patients.screening import Outcome, UnknownCode
 from protocols.models import Protocol
 from protocols.selectors import formulation_specs, plausible_ranges
 from protocols.specs import FormulationSpec
@@ -43,6 +44,7 @@ from .models import (
 )
 from .passes import PassValues, pass_errors
 from .pre_check import CheckAnswers, CheckVerdict, ScreeningBasis, evaluate_check
+from .versions import current_version
 
 # A session is recorded once it happened: a time ahead of now (beyond clock skew) is a
 # typing error, not a plan.
@@ -88,7 +90,7 @@ class Treatment:
 
 def _require_clinician(actor) -> None:
     if getattr(actor, "role", None) != Role.CLINICIAN:
-        raise PermissionError("Only a clinician records a session.")
+        raise PermissionDenied("Only a clinician records a session.")
 
 
 def treatment_of(appointment: Appointment) -> Treatment:
@@ -156,11 +158,14 @@ def check_before_session(
     *, appointment: Appointment, treatment: Treatment, answers: CheckAnswers
 ) -> tuple[CheckVerdict, Screening]:
     screening = basis_screening(treatment.course)
-    verdict = evaluate_check(
-        screening_basis(screening, appointment.patient.sex),
-        answers,
-        _formulation_spec(treatment.protocol),
-    )
+    try:
+        verdict = evaluate_check(
+            screening_basis(screening, appointment.patient.sex),
+            answers,
+            _formulation_spec(treatment.protocol),
+        )
+    except UnknownCode as exc:
+        raise InvalidInput({"conditions": [str(exc)]}) from exc
     return verdict, screening
 
 
@@ -192,8 +197,8 @@ def _equipment_of(actor, passes: Sequence[PassInput]) -> dict:
 def validate_passes(
     actor, passes: Sequence[PassInput], *, indication: str, formulation_id, on: date
 ) -> list[Pass]:
-    """Unsaved Pass rows for valid input, else InvalidInput naming each pass's fields
-    (`{"passes": [{}, {"depth_mm": [...]}]}`, as DRF reports a list's items)."""
+    """Unsaved Pass rows for valid input, else InvalidInput naming each wrong pass's fields
+    by its index (`{"passes": {"1": {"depth_mm": [...]}}}`, as DRF reports list items)."""
     if not passes:
         raise InvalidInput({"passes": ["Record at least one pass."]})
     errors = pass_errors(
@@ -236,7 +241,7 @@ def validate_passes(
             )
         )
     if errors:
-        raise InvalidInput({"passes": [errors.get(i, {}) for i in range(len(passes))]})
+        raise InvalidInput({"passes": {str(i): errors[i] for i in sorted(errors)}})
     return rows
 
 
@@ -285,51 +290,40 @@ def record_session(
         verdict, _screening = check_before_session(
             appointment=appointment, treatment=treatment, answers=answers
         )
-        if verdict.is_blocked:
-            check = _store_check(actor, appointment, answers, verdict)
-            audit.record(
-                actor,
-                Action.SESSION_CHECK,
-                check,
-                patient_id=appointment.patient_id,
-                summary=f"{verdict.outcome.value}: " + ", ".join(f.code for f in verdict.blocking),
+        if not verdict.is_blocked:
+            if verdict.errors:
+                raise InvalidInput(verdict.errors)
+            return _record(
+                actor, appointment, treatment, answers, verdict, passes, performed_at, notes
             )
-        else:
-            check = None
-    if verdict.is_blocked:
-        raise Conflict(
-            "The pre-session check "
-            + ("excludes" if verdict.outcome == Outcome.EXCLUDED else "defers")
-            + " treatment: "
-            + "; ".join(f.message for f in verdict.blocking)
-            + " Nothing but the check was recorded; move the appointment.",
-            f"check_{verdict.outcome.value}",
-            {
-                "outcome": verdict.outcome.value,
-                "findings": [f.as_dict() for f in verdict.blocking],
-                "check": str(check.pk) if check else None,
-            },
+        # Blocked: the check alone is kept (this transaction commits), then refused.
+        check = _store_check(actor, appointment, answers, verdict)
+        audit.record(
+            actor,
+            Action.SESSION_CHECK,
+            check,
+            patient_id=appointment.patient_id,
+            summary=f"{verdict.outcome.value}: " + ", ".join(f.code for f in verdict.blocking),
         )
-    if verdict.errors:
-        raise InvalidInput(verdict.errors)
-    return _record(actor, appointment.pk, answers, passes, performed_at, notes)
+    raise Conflict(
+        "The pre-session check "
+        + ("excludes" if verdict.outcome == Outcome.EXCLUDED else "defers")
+        + " treatment: "
+        + "; ".join(f.message for f in verdict.blocking)
+        + " Nothing but the check was recorded; move the appointment.",
+        f"check_{verdict.outcome.value}",
+        {
+            "outcome": verdict.outcome.value,
+            "findings": [f.as_dict() for f in verdict.blocking],
+            "check": str(check.pk),
+        },
+    )
 
 
-@transaction.atomic
-def _record(actor, appointment_pk, answers, passes, performed_at, notes) -> SessionRecord:
-    appointment = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("patient", "practice", "course__protocol__formulation")
-        .get(pk=appointment_pk)
-    )
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        raise Conflict("This appointment was recorded meanwhile.", "not_scheduled")
-    treatment = treatment_of(appointment)
-    verdict, _screening = check_before_session(
-        appointment=appointment, treatment=treatment, answers=answers
-    )
-    if verdict.is_blocked or verdict.errors:  # answers changed nothing, the screening might have
-        raise Conflict("The screening changed meanwhile: check again.", "screening_changed")
+def _record(
+    actor, appointment, treatment, answers, verdict, passes, performed_at, notes
+) -> SessionRecord:
+    """Inside record_session's transaction, the appointment locked and the check clear."""
     when = _performed_at(appointment, performed_at)
     rows = validate_passes(
         actor,
@@ -443,50 +437,3 @@ def amend_session(
         summary=f"Version {version}: {reason[:200]}",
     )
     return amendment
-
-
-@dataclass(frozen=True)
-class Version:
-    """One version of a session record: 1 is the original, later ones amendments."""
-
-    version: int
-    performed_at: datetime
-    notes: str
-    author: Any
-    at: datetime
-    reason: str
-    passes: list[Pass]
-
-
-def current_version(record: SessionRecord) -> Version:
-    return versions_of(record)[-1]
-
-
-def versions_of(record: SessionRecord) -> list[Version]:
-    """Every version of the record, oldest first, each with its passes. Uses prefetched
-    `amendments` and `passes` when the caller prefetched them (selectors do)."""
-    passes = sorted(record.passes.all(), key=lambda p: (p.version, p.position))
-    versions = [
-        Version(
-            version=1,
-            performed_at=record.performed_at,
-            notes=record.notes,
-            author=record.created_by,
-            at=record.created_at,
-            reason="",
-            passes=[p for p in passes if p.version == 1],
-        )
-    ]
-    for amendment in sorted(record.amendments.all(), key=lambda a: a.version):
-        versions.append(
-            Version(
-                version=amendment.version,
-                performed_at=amendment.performed_at,
-                notes=amendment.notes,
-                author=amendment.created_by,
-                at=amendment.created_at,
-                reason=amendment.reason,
-                passes=[p for p in passes if p.version == amendment.version],
-            )
-        )
-    return versions

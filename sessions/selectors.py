@@ -4,7 +4,7 @@ share."""
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from mesoplan.clock import practice_zone
 from mesoplan.models import User
@@ -16,16 +16,21 @@ from protocols.planner import Availability
 from .calendar_grid import CalendarFacts, intersect
 from .models import (
     Absence,
+    AdverseEvent,
     Appointment,
     AppointmentStatus,
     Closure,
     Course,
+    Equipment,
     KindLength,
     OpeningHours,
+    OutcomeMeasure,
     SessionRecord,
     WorkingHours,
 )
 from .progress import Progress, course_progress
+from .timeline import course_timeline
+from .versions import current_version
 
 # A practice that has not entered its opening hours yet: Monday to Friday, 08:00-18:00.
 DEFAULT_OPENING = {day: [(time(8), time(18))] for day in range(5)}
@@ -217,3 +222,76 @@ def session_records_for(actor) -> QuerySet[SessionRecord]:
         )
         .annotate(latest_version=Max("amendments__version"))
     )
+
+
+def previous_session(actor, patient_id, formulation_id, before) -> SessionRecord | None:
+    """The patient's latest recorded session of the formulation before `before` (the
+    form starts from it), with its versions' passes."""
+    return (
+        session_records_for(actor)
+        .filter(patient_id=patient_id, formulation_id=formulation_id, performed_at__lt=before)
+        .order_by("-performed_at")
+        .first()
+    )
+
+
+def equipment_choices(actor) -> dict[str, list[tuple[str, str]]]:
+    """{kind: [(id, name)]} of the practice's equipment in use. One query."""
+    choices: dict[str, list[tuple[str, str]]] = {"device": [], "needle": []}
+    for item in scoped(Equipment, actor).filter(is_active=True).order_by("kind", "name"):
+        choices[item.kind].append((str(item.pk), item.name))
+    return choices
+
+
+def course_timelines(actor, patient: Patient, courses: Sequence[Course]) -> dict:
+    """{course id: timeline entries} of the patient's `courses` (as `patient_courses`
+    read them), in a constant number of queries however many sessions: appointments,
+    records with their passes, lots and amendments, measures, photo counts and adverse
+    events, each read once; none without a course."""
+    if not courses:
+        return {}
+    appointments = list(appointments_for(actor).filter(patient=patient).order_by("starts_at"))
+    records = list(
+        session_records_for(actor)
+        .filter(patient=patient)
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=OutcomeMeasure.objects.order_by("recorded_at"),
+            ),
+            Prefetch(
+                "adverse_events",
+                queryset=AdverseEvent.objects.order_by("onset_at"),
+            ),
+        )
+        .annotate(photo_count=Count("photos", distinct=True))
+    )
+    by_appointment = {r.appointment_id: r for r in records}
+    current, versions, measures, photos, events = {}, {}, {}, {}, {}
+    for record in records:
+        version = current_version(record)
+        current[record.pk] = version.passes
+        versions[record.pk] = version.version
+        taken = list(record.measures.all())
+        measures[record.pk] = taken[-1] if taken else None
+        photos[record.pk] = record.photo_count  # type: ignore[attr-defined]
+        events[record.pk] = list(record.adverse_events.all())
+    timelines = {}
+    for course in courses:
+        mine = [
+            a
+            for a in appointments
+            if a.course_id == course.pk
+            or (a.pk in by_appointment and by_appointment[a.pk].course_id == course.pk)
+        ]
+        timelines[course.pk] = course_timeline(
+            total=course.protocol.session_count,
+            appointments=mine,
+            records=by_appointment,
+            current_passes=current,
+            versions=versions,
+            measures=measures,
+            photos=photos,
+            events=events,
+        )
+    return timelines

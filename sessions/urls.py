@@ -8,6 +8,7 @@ from sessions import (
     course_views,
     outcome_views,
     recall_views,
+    session_views,
     settings_views,
     survey_views,
     views,
@@ -37,6 +38,10 @@ calendar_urls = [
         "sessions/<uuid:record_pk>/measures/", outcome_views.measures_add, name="session-measures"
     ),
     path("sessions/<uuid:record_pk>/photos/", outcome_views.photo_add, name="session-photo-add"),
+    path("appointments/<uuid:pk>/session/", session_views.session_page, name="session"),
+    path(
+        "appointments/<uuid:pk>/session/amend/", session_views.session_amend, name="session-amend"
+    ),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/opening-hours/", settings_views.opening_hours, name="opening-hours"),
     path("settings/closures/", settings_views.closure_add, name="closure-add"),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import re_path
 
 from mesoplan.api.routers import OptionalSlashRouter
 from mesoplan.guards import allows_body_up_to
@@ -6,6 +6,7 @@ from mesoplan.guards import allows_body_up_to
 from .appointment_views import AppointmentViewSet
 from .course_views import CourseViewSet
 from .outcome_views import PhotoViewSet, SessionMeasureViewSet, SessionPhotoViewSet
+from .session_views import SessionRecordViewSet
 from .survey_views import CourseSurveyViewSet, SurveyLinkViewSet
 from .views import ClinicianCalendarViewSet
 
@@ -16,27 +17,48 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("photos", PhotoViewSet, basename="photo")
 
-# A recorded session's outcomes, reached through its appointment; a course's survey.
-# The photo upload alone may carry a body past the 1 MiB limit (mesoplan/guards.py).
-session_measures = SessionMeasureViewSet.as_view({"get": "list", "post": "create"})
-session_photos = allows_body_up_to("PHOTO_UPLOAD_MAX_BODY")(
-    SessionPhotoViewSet.as_view({"get": "list", "post": "create"})
-)
-course_survey = CourseSurveyViewSet.as_view({"get": "retrieve", "post": "create"})
-survey_link = SurveyLinkViewSet.as_view({"post": "create"})
+APPOINTMENT = r"^appointments/(?P<appointment_pk>[0-9a-fA-F-]{36})"
+COURSE = r"^courses/(?P<course_pk>[0-9a-fA-F-]{36})"
 
-urlpatterns = [
-    *router.urls,
-    path(
-        "appointments/<uuid:appointment_pk>/session/measures/",
-        session_measures,
+# A session record hangs under its appointment (API.md): one per appointment.
+session_urls = [
+    re_path(
+        APPOINTMENT + r"/session/?$",
+        SessionRecordViewSet.as_view({"get": "retrieve", "post": "create"}),
+        name="appointment-session",
+    ),
+    re_path(
+        APPOINTMENT + r"/session/amendments/?$",
+        SessionRecordViewSet.as_view({"post": "amend"}),
+        name="appointment-session-amend",
+    ),
+]
+
+# A recorded session's outcomes, under its appointment too; a course's survey. The photo
+# upload alone may carry a body past the 1 MiB limit (mesoplan/guards.py, deploy/nginx.conf).
+outcome_urls = [
+    re_path(
+        APPOINTMENT + r"/session/measures/?$",
+        SessionMeasureViewSet.as_view({"get": "list", "post": "create"}),
         name="session-measures",
     ),
-    path(
-        "appointments/<uuid:appointment_pk>/session/photos/",
-        session_photos,
+    re_path(
+        APPOINTMENT + r"/session/photos/?$",
+        allows_body_up_to("PHOTO_UPLOAD_MAX_BODY")(
+            SessionPhotoViewSet.as_view({"get": "list", "post": "create"})
+        ),
         name="session-photos",
     ),
-    path("courses/<uuid:course_pk>/survey/", course_survey, name="course-survey"),
-    path("courses/<uuid:course_pk>/survey/link/", survey_link, name="course-survey-link"),
+    re_path(
+        COURSE + r"/survey/?$",
+        CourseSurveyViewSet.as_view({"get": "retrieve", "post": "create"}),
+        name="course-survey",
+    ),
+    re_path(
+        COURSE + r"/survey/link/?$",
+        SurveyLinkViewSet.as_view({"post": "create"}),
+        name="course-survey-link",
+    ),
 ]
+
+urlpatterns = session_urls + outcome_urls + router.urls

@@ -95,3 +95,82 @@
     if (select.form) select.form.submit();
   });
 })();
+
+// Session form: the regions are picked on the face or scalp diagram. Each shape becomes a
+// keyboard-usable checkbox (Tab, then Space or Enter) kept in step with the region
+// checkboxes beside it, which are the form's real inputs (they work without this). Only
+// the picked regions' pass rows are shown. "None of these apply today" answers the
+// pre-session questions with No.
+(function () {
+  "use strict";
+
+  function regionBox(form, code) {
+    return form.querySelector("input[name=regions][value='" + code + "']");
+  }
+
+  function sync(form) {
+    var any = false;
+    form.querySelectorAll("[data-region]").forEach(function (shape) {
+      var box = regionBox(form, shape.getAttribute("data-region"));
+      var on = !!(box && box.checked);
+      shape.setAttribute("aria-checked", on ? "true" : "false");
+      shape.classList.toggle("is-on", on);
+    });
+    form.querySelectorAll("[data-pass-row]").forEach(function (row) {
+      var box = regionBox(form, row.getAttribute("data-pass-row"));
+      var on = !!(box && box.checked);
+      row.classList.toggle("is-on", on);
+      row.hidden = !on;
+      if (on) any = true;
+    });
+    var hint = form.querySelector("[data-no-regions]");
+    if (hint) hint.hidden = any;
+  }
+
+  function toggle(form, shape) {
+    var box = regionBox(form, shape.getAttribute("data-region"));
+    if (!box) return;
+    box.checked = !box.checked;
+    sync(form);
+  }
+
+  function enhance(form) {
+    form.classList.add("is-enhanced");
+    form.querySelectorAll("[data-region]").forEach(function (shape) {
+      var box = regionBox(form, shape.getAttribute("data-region"));
+      if (!box) {
+        shape.classList.add("is-unavailable");
+        return;
+      }
+      var title = shape.querySelector("title");
+      shape.setAttribute("role", "checkbox");
+      shape.setAttribute("tabindex", "0");
+      shape.setAttribute("aria-label", title ? title.textContent : shape.getAttribute("data-region"));
+      shape.addEventListener("click", function () { toggle(form, shape); });
+      shape.addEventListener("keydown", function (event) {
+        if (event.key === " " || event.key === "Enter") {
+          event.preventDefault();
+          toggle(form, shape);
+        }
+      });
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "regions") sync(form);
+    });
+    var none = form.querySelector("[data-none-apply]");
+    if (none) {
+      none.hidden = false;
+      none.addEventListener("click", function () {
+        form.querySelectorAll("[data-condition-group=today] input[type=radio][value=no]").forEach(
+          function (radio) { radio.checked = true; }
+        );
+      });
+    }
+    sync(form);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("session-form");
+    if (form) enhance(form);
+  });
+})();

@@ -20,12 +20,22 @@ def booked_course(clinician, *, protocol="mesolift", conditions=(), patient=None
     """A ready patient with a booked course starting `days_ahead` days from now."""
     patient = patient or PatientFactory(practice=clinician.practice)
     indication = "hair" if protocol == "mesohair" else "skin"
+    hair = (
+        {
+            "therapy_goal": "stabilise",
+            "insurance_options_considered": True,
+            "prognosis_explained": True,
+        }
+        if indication == "hair"
+        else {}
+    )
     screening = patient_services.create_screening(
         actor=clinician,
         patient=patient,
         indication=indication,
         conditions=list(conditions),
         **CONSENT,
+        **hair,
     )
     if screening.outcome == "caution":
         patient_services.acknowledge_caution(actor=clinician, screening=screening, reason="Weighed")

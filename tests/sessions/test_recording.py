@@ -17,6 +17,7 @@ from sessions.models import (
     PreSessionCheck,
     SessionRecord,
 )
+from sessions.versions import versions_of
 from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,8 @@ def test_single_pulse_after_nappage_in_one_region_is_refused_naming_the_pass(
             first(course),
             [a_pass("nappage", "chin"), a_pass("single_pulse", "chin")],
         )
-    assert caught.value.errors["passes"][0] == {}
-    assert "single-pulse after nappage" in caught.value.errors["passes"][1]["technique"][0]
+    assert list(caught.value.errors["passes"]) == ["1"]
+    assert "single-pulse after nappage" in caught.value.errors["passes"]["1"]["technique"][0]
     assert not SessionRecord.objects.exists() and not PreSessionCheck.objects.exists()
 
 
@@ -104,7 +105,7 @@ def test_an_expired_lot_of_another_formulation_is_refused(clinician_a, course):
             first(course),
             [a_pass(lot_number="OLD-1"), a_pass(lot_number="HAIR-1"), a_pass(lot_number="NONE")],
         )
-    problems = [p["product_lot"][0] for p in caught.value.errors["passes"]]
+    problems = [p["product_lot"][0] for p in caught.value.errors["passes"].values()]
     assert "expired" in problems[0]
     assert "not this course's formulation" in problems[1]
     assert "not registered" in problems[2]
@@ -113,7 +114,7 @@ def test_an_expired_lot_of_another_formulation_is_refused(clinician_a, course):
 def test_range_messages_name_field_and_range(clinician_a, course, box):
     with pytest.raises(InvalidInput) as caught:
         record(clinician_a, first(course), [a_pass("nappage", depth_mm=Decimal("1.5"))])
-    assert caught.value.errors["passes"][0]["depth_mm"] == [
+    assert caught.value.errors["passes"]["0"]["depth_mm"] == [
         "Depth must be between 0.1 and 1 mm for nappage."
     ]
 
@@ -134,7 +135,7 @@ def test_an_amendment_keeps_the_original(clinician_a, course, box):
         passes=[a_pass("single_pulse", "forehead", volume_ml=Decimal("0.8"))],
     )
     assert amendment.version == 2
-    versions = recording.versions_of(SessionRecord.objects.get(pk=session.pk))
+    versions = versions_of(SessionRecord.objects.get(pk=session.pk))
     assert [v.version for v in versions] == [1, 2]
     assert [p.volume_ml for p in versions[0].passes] == [Decimal("0.500"), Decimal("0.500")]
     assert [p.volume_ml for p in versions[1].passes] == [Decimal("0.800")]
@@ -157,3 +158,38 @@ def test_a_recorded_appointment_is_not_recorded_twice(clinician_a, course, box):
     record(clinician_a, appointment)
     with pytest.raises(Conflict):
         record(clinician_a, appointment)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_recordings_of_one_appointment_keep_exactly_one(clinician_a):
+    import threading
+
+    lot(clinician_a.practice, clinician_a)
+    appointment = first(booked_course(clinician_a))
+    barrier = threading.Barrier(10)
+    outcomes: list[str] = []
+    guard = threading.Lock()
+
+    def attempt():
+        try:
+            barrier.wait()
+            record(clinician_a, appointment)
+            result = "recorded"
+        except Conflict:
+            result = "conflict"
+        except Exception as exc:  # pragma: no cover - reported in the assertion below
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with guard:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict"] * 9 + ["recorded"], outcomes
+    assert SessionRecord.objects.count() == 1 and PreSessionCheck.objects.count() == 1
+    assert Pass.objects.count() == 2

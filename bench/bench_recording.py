@@ -1,0 +1,204 @@
+"""Recording a session with 8 passes (check, record, passes, appointment, audit) as a
+ratio to the raw SQL it needs; and the patient record's course timeline at 1 and 50
+recorded sessions (queries must not grow), on the database DATABASE_URL names."""
+
+import time
+import uuid
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from patients import services
+from sessions import booking, recording, selectors
+from sessions.models import AppointmentStatus, Course
+from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
+from tests.sessions.recording_support import a_pass, fine_check, lot
+
+REGIONS = ("forehead", "glabella", "cheek_left", "cheek_right")
+RAW_LOT = """SELECT id, formulation_id, expires_on FROM clinical_sessions_productlot
+WHERE practice_id = %s AND lower(lot_number) = ANY(%s)"""
+RAW_CHECK = """INSERT INTO clinical_sessions_presessioncheck (id, practice_id, appointment_id,
+patient_id, conditions, new_allergies, caution_acknowledgement, findings, outcome,
+rule_set_version, created_by_id, created_at) VALUES (%s, %s, %s, %s, '[]', '[]', '', '[]',
+'eligible', 'x', %s, now())"""
+RAW_RECORD = """INSERT INTO clinical_sessions_sessionrecord (id, practice_id, appointment_id,
+patient_id, course_id, formulation_id, pre_check_id, performed_at, performed_by_id, notes,
+created_by_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, now(), %s, '', %s, now())"""
+RAW_PASSES = """INSERT INTO clinical_sessions_pass (id, session_record_id, version, position,
+technique, region, depth_mm, spacing_mm, points, volume_ml, lot_id) VALUES """
+RAW_APPOINTMENT = """UPDATE clinical_sessions_appointment SET status = 'completed',
+updated_at = now() WHERE id = %s"""
+RAW_AUDIT = """INSERT INTO mesoplan_auditentry (at, actor_id, actor_name, practice_id, action,
+object_type, object_id, summary, details) VALUES (now(), %s, 'x', %s, 'session.record',
+'sessionrecord', %s, '', '{}')"""
+RAW_TIMELINE = """SELECT a.id, a.sequence, a.status, a.starts_at, r.id, r.performed_at,
+p.technique, p.region, p.volume_ml, l.lot_number
+FROM clinical_sessions_appointment a
+LEFT JOIN clinical_sessions_sessionrecord r ON r.appointment_id = a.id
+LEFT JOIN clinical_sessions_pass p ON p.session_record_id = r.id
+LEFT JOIN clinical_sessions_productlot l ON l.id = p.lot_id
+WHERE a.patient_id = %s ORDER BY a.starts_at, p.version, p.position"""
+
+
+def _median(samples: list[float]) -> float:
+    samples.sort()
+    return samples[len(samples) // 2]
+
+
+_next_free = [0]  # courses 400 days apart: one clinician, no course in another's way
+
+
+def _courses(clinician, patient, count):
+    services.create_screening(
+        actor=clinician,
+        patient=patient,
+        indication="skin",
+        informed_consent=True,
+        expectations_acknowledged=True,
+    )
+    start = timezone.now() + timedelta(days=2)
+    for _ in range(count):
+        _next_free[0] += 1
+        booking.book_course(
+            actor=clinician,
+            patient=patient,
+            protocol_code="mesolift",
+            clinician_id=clinician.pk,
+            start=start + timedelta(days=_next_free[0] * 400),
+            initial_interval_days=7,
+        )
+
+
+def _eight_passes():
+    return [a_pass(t, r) for r in REGIONS for t in ("single_pulse", "nappage")]
+
+
+def bench_recording(practice, clinician) -> None:
+    rounds = 15
+    patients = [PatientFactory(practice=practice) for _ in range(rounds * 2)]
+    for patient in patients:
+        _courses(clinician, patient, 1)
+    firsts = [
+        Course.objects.get(patient=p).appointments.order_by("sequence").first() for p in patients
+    ]
+    service_ms, queries = [], 0
+    for appointment in firsts[:rounds]:
+        with CaptureQueriesContext(connection) as ctx:
+            began = time.perf_counter()
+            recording.record_session(
+                actor=clinician,
+                appointment=appointment,
+                answers=fine_check(),
+                passes=_eight_passes(),
+            )
+            service_ms.append((time.perf_counter() - began) * 1000)
+        queries = len(ctx)
+    raw_ms = []
+    for appointment in firsts[rounds:]:
+        began = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(RAW_LOT, [practice.pk, ["l-100"]])
+            lot_id, formulation_id, _ = cursor.fetchone()
+            check_id, record_id = uuid.uuid4(), uuid.uuid4()
+            cursor.execute(
+                RAW_CHECK,
+                [check_id, practice.pk, appointment.pk, appointment.patient_id, clinician.pk],
+            )
+            cursor.execute(
+                RAW_RECORD,
+                [
+                    record_id,
+                    practice.pk,
+                    appointment.pk,
+                    appointment.patient_id,
+                    appointment.course_id,
+                    formulation_id,
+                    check_id,
+                    clinician.pk,
+                    clinician.pk,
+                ],
+            )
+            rows, params = [], []
+            for position, values in enumerate(_eight_passes(), start=1):
+                rows.append("(%s, %s, 1, %s, %s, %s, %s, %s, %s, %s, %s)")
+                params += [
+                    uuid.uuid4(),
+                    record_id,
+                    position,
+                    values.technique,
+                    values.region,
+                    values.depth_mm,
+                    values.spacing_mm,
+                    values.points,
+                    values.volume_ml,
+                    lot_id,
+                ]
+            cursor.execute(RAW_PASSES + ", ".join(rows), params)
+            cursor.execute(RAW_APPOINTMENT, [appointment.pk])
+            cursor.execute(RAW_AUDIT, [clinician.pk, practice.pk, str(record_id)])
+        raw_ms.append((time.perf_counter() - began) * 1000)
+    service, raw = _median(service_ms), _median(raw_ms)
+    print(
+        f"{'record a session (8 passes)':<34}{'queries':>8}{'median ms':>11}{'raw SQL ms':>12}{'ratio':>7}"
+    )
+    print(f"{connection.vendor:<34}{queries:>8}{service:>11.2f}{raw:>12.2f}{service / raw:>7.2f}")
+
+
+def bench_timeline(practice, clinician) -> None:
+    print(f"\n{'course timeline':<34}{'queries':>8}{'median ms':>11}{'raw SQL ms':>12}{'ratio':>7}")
+    for sessions in (1, 50):
+        patient = PatientFactory(practice=practice)
+        _courses(clinician, patient, (sessions + 7) // 8)
+        appointments = list(
+            Course.objects.filter(patient=patient)
+            .values_list("appointments__pk", flat=True)
+            .order_by("appointments__starts_at")
+        )[:sessions]
+        for appointment in selectors.appointments_for(clinician).filter(pk__in=appointments):
+            recording.record_session(
+                actor=clinician,
+                appointment=appointment,
+                answers=fine_check(),
+                passes=_eight_passes(),
+            )
+        assert (
+            Course.objects.filter(
+                patient=patient, appointments__status=AppointmentStatus.COMPLETED
+            ).count()
+            == sessions
+        )
+
+        def read(patient=patient):
+            rows = selectors.patient_courses(clinician, patient, timezone.now())
+            return selectors.course_timelines(clinician, patient, [c for c, _ in rows])
+
+        with CaptureQueriesContext(connection) as ctx:
+            read()
+        samples = []
+        for _ in range(15):
+            began = time.perf_counter()
+            read()
+            samples.append((time.perf_counter() - began) * 1000)
+        raw = []
+        for _ in range(15):
+            began = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(RAW_TIMELINE, [patient.pk])
+                cursor.fetchall()
+            raw.append((time.perf_counter() - began) * 1000)
+        service, raw_ms = _median(samples), _median(raw)
+        label = f"{sessions} recorded session{'s' if sessions > 1 else ''}"
+        print(f"{label:<34}{len(ctx):>8}{service:>11.2f}{raw_ms:>12.2f}{service / raw_ms:>7.2f}")
+
+
+def run(timed) -> None:
+    if connection.vendor != "postgresql":
+        print("skipped: the raw SQL side is PostgreSQL's (DATABASE_URL=postgres://...)")
+        return
+    practice = PracticeFactory(name="Recording bench", slug="recording-bench")
+    clinician = ClinicianFactory(practice=practice)
+    lot(practice, clinician, "L-100", expires_in_days=5000)
+    bench_recording(practice, clinician)
+    bench_timeline(practice, clinician)

@@ -1,0 +1,103 @@
+"""What the session form starts from (issue: "pre-filled from the patient's previous
+session"): the previous session's regions with their depths, spacing, points and volumes,
+and its lot if that lot may still be used; otherwise the usual values below. Pure."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .passes import NAPPAGE, SINGLE_PULSE, number_text
+
+# A first session's starting values, within DOMAIN.md's plausible ranges: single-pulse
+# about 1 cm apart; nappage superficial. The clinician confirms or changes each.
+FIRST_SESSION: dict[str, dict[str, Any]] = {
+    SINGLE_PULSE: {
+        "depth_mm": Decimal("1.0"),
+        "spacing_mm": Decimal("10"),
+        "points": 20,
+        "volume_ml": Decimal("0.5"),
+    },
+    NAPPAGE: {"depth_mm": Decimal("0.5"), "volume_ml": Decimal("0.5")},
+}
+
+
+@dataclass(frozen=True)
+class RegionPlan:
+    """One region's starting values: each technique's values, whether it was done."""
+
+    region: str
+    techniques: dict[str, dict[str, Any]] = field(default_factory=dict)
+    done: frozenset[str] = frozenset()
+    lot: str = ""
+
+
+@dataclass(frozen=True)
+class Prefill:
+    regions: tuple[str, ...]  # selected at the start, in the previous session's order
+    plans: dict[str, RegionPlan]
+    device: Any = None
+    needle: Any = None
+    from_previous: bool = False
+
+
+def prefill(
+    previous: Sequence[Any] | None, all_regions: Iterable[str], usable_lots: Sequence[str]
+) -> Prefill:
+    """The form's start from the previous session's passes (objects with technique,
+    region, depth_mm, spacing_mm, points, volume_ml, lot.lot_number, device_id, needle_id),
+    or from FIRST_SESSION. A lot no longer usable is left out (the form then offers the
+    first usable one).
+
+    >>> from types import SimpleNamespace as P
+    >>> old = [P(technique="nappage", region="chin", depth_mm=Decimal("0.4"), spacing_mm=None,
+    ...          points=None, volume_ml=Decimal("1"), lot=P(lot_number="OLD"), device_id=None, needle_id=None)]
+    >>> start = prefill(old, ["chin", "neck"], ["NEW"])
+    >>> start.regions, start.plans["chin"].done, start.plans["chin"].lot
+    (('chin',), frozenset({'nappage'}), '')
+    >>> start.plans["neck"].techniques["single_pulse"]["spacing_mm"]
+    Decimal('10')
+    """
+    usable = {number.lower(): number for number in usable_lots}
+    default_lot = usable_lots[0] if usable_lots else ""
+    plans: dict[str, RegionPlan] = {}
+    previous = list(previous or [])
+    for region in all_regions:
+        mine = [p for p in previous if p.region == region]
+        techniques = {t: dict(values) for t, values in FIRST_SESSION.items()}
+        lot = default_lot
+        for done in mine:
+            values = {"depth_mm": done.depth_mm, "volume_ml": done.volume_ml}
+            if done.technique == SINGLE_PULSE:
+                values |= {"spacing_mm": done.spacing_mm, "points": done.points}
+            techniques[done.technique] = {
+                k: (_plain(v) if v is not None else techniques[done.technique].get(k))
+                for k, v in values.items()
+            }
+            lot = usable.get(done.lot.lot_number.lower(), "")
+        plans[region] = RegionPlan(
+            region=region,
+            techniques=techniques,
+            done=frozenset(p.technique for p in mine)
+            if mine
+            else frozenset({SINGLE_PULSE, NAPPAGE}),
+            lot=lot,
+        )
+    regions = tuple(dict.fromkeys(p.region for p in previous))
+    first = previous[0] if previous else None
+    return Prefill(
+        regions=regions,
+        plans=plans,
+        device=getattr(first, "device_id", None),
+        needle=getattr(first, "needle_id", None),
+        from_previous=bool(previous),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A stored 0.70 starts the form as 0.7; whole numbers stay whole.
+
+    >>> _plain(Decimal("0.70")), _plain(20)
+    (Decimal('0.7'), 20)
+    """
+    return Decimal(number_text(value)) if isinstance(value, Decimal) else value

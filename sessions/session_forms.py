@@ -1,0 +1,280 @@
+"""The browser's session form: the pre-session check, the regions picked on a diagram,
+and per region a single-pulse and a nappage pass. Shape only: the recording service
+decides (ranges, order, lots), and its errors come back onto the fields they name.
+
+Field names per region `r`: `r__single_pulse` (done?), `r__single_pulse__depth_mm`, ...,
+`r__nappage`, `r__nappage__volume_ml`, `r__lot`. Passes are built region by region,
+single-pulse before nappage, so the order rule holds by construction.
+"""
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django import forms
+
+from mesoplan.errors import InvalidInput
+from patients.contraindications import CONDITIONS
+from protocols.regions import Region
+
+from .passes import LABELS, NAPPAGE, REQUIRED, SINGLE_PULSE, TECHNIQUE_NAMES
+from .pre_check import RECONFIRMED_CONDITIONS
+from .prefill import Prefill
+from .recording import PassInput
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+TECHNIQUES = (SINGLE_PULSE, NAPPAGE)
+NUMBER_FIELDS = {
+    "depth_mm": ("0.05", "Depth (mm)"),
+    "spacing_mm": ("0.5", "Spacing (mm)"),
+    "points": ("1", "Points"),
+    "volume_ml": ("0.01", "Volume (ml)"),
+}
+# Other conditions a clinician may find newly (the screening's still count): the
+# permanent and relative ones of the intake (pregnancy and the acute ones are asked above).
+OTHER_CONDITIONS = [
+    (code, c.label)
+    for code, c in CONDITIONS.items()
+    if code not in RECONFIRMED_CONDITIONS and code != "ingredient_allergy"
+]
+
+
+def field_name(region: str, technique: str = "", value: str = "") -> str:
+    """>>> field_name("chin", "nappage", "depth_mm")
+    'chin__nappage__depth_mm'
+    """
+    return "__".join(part for part in (region, technique, value) if part)
+
+
+class SessionForm(forms.Form):
+    regions = forms.MultipleChoiceField(
+        label="Treated regions",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one region on the diagram."},
+    )
+    other_conditions = forms.MultipleChoiceField(
+        label="Newly found since the screening",
+        choices=OTHER_CONDITIONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_allergies = forms.CharField(
+        label="New allergies",
+        required=False,
+        max_length=300,
+        help_text="Separate several with commas. Leave empty if none.",
+    )
+    herpes_prophylaxis_given = forms.BooleanField(
+        label="Herpes prophylaxis was given before this session", required=False
+    )
+    caution_acknowledgement = forms.CharField(
+        label="Why proceed despite the new finding",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    device = forms.ChoiceField(label="Device", required=False)
+    needle = forms.ChoiceField(label="Needle", required=False)
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self,
+        *args,
+        region_codes: Sequence[str],
+        lots: Sequence[tuple[str, str]],
+        devices: Sequence[tuple[str, str]],
+        needles: Sequence[tuple[str, str]],
+        start: Prefill,
+        asks_pregnancy: bool,
+        herpes_prone: bool,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.region_codes = list(region_codes)
+        self.herpes_prone = herpes_prone
+        cast(forms.ChoiceField, self.fields["regions"]).choices = [
+            (r, Region(r).label) for r in self.region_codes
+        ]
+        self.fields["regions"].initial = list(start.regions)
+        for code in RECONFIRMED_CONDITIONS:
+            if code == "pregnancy" and not asks_pregnancy:
+                continue
+            self.fields[f"today_{code}"] = forms.ChoiceField(
+                label=CONDITIONS[code].label,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer Yes or No: {CONDITIONS[code].label}."},
+            )
+        if herpes_prone:
+            self.fields["herpes_prophylaxis_given"].widget.attrs["required"] = True
+        cast(forms.ChoiceField, self.fields["device"]).choices = [("", "Not recorded"), *devices]
+        cast(forms.ChoiceField, self.fields["needle"]).choices = [("", "Not recorded"), *needles]
+        self.fields["device"].initial = str(start.device or (devices[0][0] if devices else ""))
+        self.fields["needle"].initial = str(start.needle or (needles[0][0] if needles else ""))
+        default_lot = lots[0][0] if lots else ""
+        for region in self.region_codes:
+            plan = start.plans[region]
+            label = Region(region).label
+            self.fields[field_name(region, "lot")] = forms.ChoiceField(
+                label=f"{label}: lot",
+                choices=[("", "Choose a lot"), *lots],
+                required=False,
+                initial=plan.lot or default_lot,
+            )
+            for technique in TECHNIQUES:
+                name = TECHNIQUE_NAMES[technique].capitalize()
+                self.fields[field_name(region, technique)] = forms.BooleanField(
+                    label=f"{label}: {name}",
+                    required=False,
+                    initial=technique in plan.done,
+                )
+                for value in REQUIRED[SINGLE_PULSE]:
+                    if technique == NAPPAGE and value not in REQUIRED[NAPPAGE]:
+                        continue
+                    step, short = NUMBER_FIELDS[value]
+                    kind = forms.IntegerField if value == "points" else forms.DecimalField
+                    field = kind(
+                        label=f"{label}, {TECHNIQUE_NAMES[technique]}: {short}",
+                        required=False,
+                        initial=plan.techniques[technique].get(value),
+                        widget=forms.NumberInput(
+                            attrs={"step": step, "min": "0", "inputmode": "decimal"}
+                        ),
+                    )
+                    if isinstance(field, forms.DecimalField):
+                        field.max_digits, field.decimal_places = 8, 3
+                    field.summary_label = f"{label}, {TECHNIQUE_NAMES[technique]}: {LABELS[value]}"  # type: ignore[attr-defined]
+                    self.fields[field_name(region, technique, value)] = field
+
+    # --- Reading the answers ---------------------------------------------------------
+
+    def conditions(self) -> frozenset[str]:
+        data = self.cleaned_data
+        today = {c for c in RECONFIRMED_CONDITIONS if data.get(f"today_{c}") == "yes"}
+        return frozenset(today | set(data.get("other_conditions") or ()))
+
+    def new_allergies_list(self) -> tuple[str, ...]:
+        text = self.cleaned_data.get("new_allergies") or ""
+        return tuple(a.strip() for a in text.split(",") if a.strip())
+
+    def passes(self) -> list[PassInput]:
+        data = self.cleaned_data
+        result = []
+        for region in self.region_codes:
+            if region not in data.get("regions", ()):
+                continue
+            for technique in TECHNIQUES:
+                if not data.get(field_name(region, technique)):
+                    continue
+                values: dict[str, Any] = {
+                    value: data.get(field_name(region, technique, value))
+                    for value in REQUIRED[technique]
+                }
+                result.append(
+                    PassInput(
+                        technique=technique,
+                        region=region,
+                        depth_mm=values.get("depth_mm"),
+                        volume_ml=values.get("volume_ml"),
+                        spacing_mm=values.get("spacing_mm"),
+                        points=values.get("points"),
+                        product_lot=data.get(field_name(region, "lot")) or "",
+                        device=data.get("device") or None,
+                        needle=data.get("needle") or None,
+                    )
+                )
+        return result
+
+    def clean(self):
+        data = super().clean() or {}
+        chosen = data.get("regions") or []
+        for region in chosen:
+            if not any(data.get(field_name(region, t)) for t in TECHNIQUES):
+                self.add_error(
+                    field_name(region, SINGLE_PULSE),
+                    f"{Region(region).label}: tick single-pulse, nappage or both.",
+                )
+        return data
+
+    def show_service_errors(self, exc: InvalidInput, passes: Sequence[PassInput]) -> None:
+        """The service's errors on the inputs they name: a pass's by its region and
+        technique, the check's on its own fields, the rest above the form."""
+        for key, errors in exc.errors.items():
+            if key == "passes" and isinstance(errors, dict):
+                for index, fields in errors.items():
+                    given = passes[int(index)]
+                    for name, messages in fields.items():
+                        target = (
+                            field_name(given.region, "lot")
+                            if name == "product_lot"
+                            else field_name(given.region, given.technique, name)
+                        )
+                        if target not in self.fields:
+                            target = field_name(given.region, given.technique)
+                        for message in messages:
+                            self.add_error(target, message)
+            elif key in self.fields:
+                for message in errors:
+                    self.add_error(key, message)
+            else:
+                for message in errors if isinstance(errors, list) else [str(errors)]:
+                    self.add_error(None, message)
+
+    def region_rows(self) -> list[dict]:
+        """What the template draws per region: its bound fields, grouped by technique."""
+        rows = []
+        selected = set(self["regions"].value() or [])
+        for region in self.region_codes:
+            techniques = []
+            for technique in TECHNIQUES:
+                techniques.append(
+                    {
+                        "code": technique,
+                        "name": TECHNIQUE_NAMES[technique].capitalize(),
+                        "done": self[field_name(region, technique)],
+                        "values": [
+                            {
+                                "field": self[field_name(region, technique, v)],
+                                "short": NUMBER_FIELDS[v][1],
+                            }
+                            for v in REQUIRED[SINGLE_PULSE]
+                            if field_name(region, technique, v) in self.fields
+                        ],
+                    }
+                )
+            rows.append(
+                {
+                    "code": region,
+                    "label": Region(region).label,
+                    "selected": region in selected,
+                    "lot": self[field_name(region, "lot")],
+                    "techniques": techniques,
+                }
+            )
+        return rows
+
+    def check_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("today_")]
+
+
+class AmendForm(SessionForm):
+    """A correction of a recorded session: the same passes form, started from the
+    current version, with the reason it is corrected and no new check."""
+
+    reason = forms.CharField(
+        label="Why is the record corrected?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the record is corrected."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [n for n in self.fields if n.startswith("today_")] + [
+            "other_conditions",
+            "new_allergies",
+            "herpes_prophylaxis_given",
+            "caution_acknowledgement",
+        ]:
+            del self.fields[name]

@@ -1,0 +1,126 @@
+"""A course's timeline on the patient record: every session in order, done or planned,
+with what was done (passes per region, volume, lots), measures, photos and adverse
+events. Pure: rows the selector read in, entries out."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .models import AppointmentStatus
+from .passes import NAPPAGE, SINGLE_PULSE
+
+SHORT = {SINGLE_PULSE: "SP", NAPPAGE: "N"}
+
+
+@dataclass(frozen=True)
+class RegionDone:
+    """A region of a session: its label and techniques in order ("SP + N")."""
+
+    label: str
+    techniques: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} ({' + '.join(SHORT.get(t, t) for t in self.techniques)})"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline: a session done (`record` set) or planned."""
+
+    label: str  # "Session 3 of 8", "Maintenance"
+    when: datetime | None
+    state: str  # done | planned | missed | open
+    appointment: Any = None
+    record: Any = None
+    regions: tuple[RegionDone, ...] = ()
+    volume_ml: Decimal = Decimal(0)
+    lots: tuple[str, ...] = ()
+    version: int = 1
+    measures: Any = None
+    photos: int = 0
+    events: tuple[Any, ...] = field(default_factory=tuple)
+
+
+def regions_done(passes: Iterable[Any]) -> tuple[RegionDone, ...]:
+    """Regions in the order treated, each with its techniques.
+
+    >>> from types import SimpleNamespace as P
+    >>> rows = [P(region="chin", technique="single_pulse", get_region_display=lambda: "Chin"),
+    ...         P(region="chin", technique="nappage", get_region_display=lambda: "Chin")]
+    >>> [r.text for r in regions_done(rows)]
+    ['Chin (SP + N)']
+    """
+    order: dict[str, list] = {}
+    labels: dict[str, str] = {}
+    for p in passes:
+        order.setdefault(p.region, []).append(p.technique)
+        labels[p.region] = p.get_region_display()
+    return tuple(RegionDone(labels[r], tuple(t)) for r, t in order.items())
+
+
+def course_timeline(
+    *,
+    total: int,
+    appointments: Sequence[Any],
+    records: Mapping[Any, Any],
+    current_passes: Mapping[Any, Sequence[Any]],
+    versions: Mapping[Any, int],
+    measures: Mapping[Any, Any],
+    photos: Mapping[Any, int],
+    events: Mapping[Any, Sequence[Any]],
+) -> list[Entry]:
+    """The course's sessions 1..total (its current appointment each; none: open), then
+    maintenance sessions recorded against it, in time order. `records` maps appointment
+    id -> session record; the other mappings are keyed by record id."""
+    entries = []
+    by_sequence: dict[int, Any] = {}
+    for a in appointments:
+        if a.sequence and a.status != AppointmentStatus.CANCELLED:
+            by_sequence[a.sequence] = a
+    extra = [a for a in appointments if not a.sequence and a.pk in records]
+    for sequence in range(1, total + 1):
+        a = by_sequence.get(sequence)
+        entries.append(
+            _entry(
+                f"Session {sequence} of {total}",
+                a,
+                records,
+                current_passes,
+                versions,
+                measures,
+                photos,
+                events,
+            )
+        )
+    for a in sorted(extra, key=lambda a: a.starts_at):
+        entries.append(
+            _entry("Maintenance", a, records, current_passes, versions, measures, photos, events)
+        )
+    return entries
+
+
+def _entry(label, a, records, current_passes, versions, measures, photos, events) -> Entry:
+    if a is None:
+        return Entry(label=label, when=None, state="open")
+    record = records.get(a.pk)
+    if record is None:
+        state = "planned" if a.status == AppointmentStatus.SCHEDULED else "missed"
+        return Entry(label=label, when=a.starts_at, state=state, appointment=a)
+    passes = current_passes.get(record.pk, ())
+    return Entry(
+        label=label,
+        when=record.performed_at,
+        state="done",
+        appointment=a,
+        record=record,
+        regions=regions_done(passes),
+        volume_ml=sum((p.volume_ml for p in passes), Decimal(0)),
+        lots=tuple(dict.fromkeys(p.lot.lot_number for p in passes)),
+        version=versions.get(record.pk, 1),
+        measures=measures.get(record.pk),
+        photos=photos.get(record.pk, 0),
+        events=tuple(events.get(record.pk, ())),
+    )
