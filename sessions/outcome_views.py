@@ -1,10 +1,11 @@
 """Browser side of a recorded session's outcomes: record measures, add a photo (both from
-the forms of `{% session_outcomes session %}`), and open a photo. HTTP only: the services
+the forms of `{% session_outcomes session %}` on the session record page), and open a
+photo. HTTP only: the services
 decide, and a refusal comes back as a message on the session's page."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from mesoplan.access import practice_staff_required
@@ -17,9 +18,9 @@ from sessions.models import Photo, SessionRecord
 from sessions.outcome_forms import MeasureForm, PhotoForm
 from sessions.photo_http import photo_response
 
-# Where the forms come back to. The session record page (`calendar:session`, by
-# appointment) replaces the appointment page here once it exists.
-SESSION_PAGE = "calendar:appointment"
+# Where the forms come back to: the session record page (by appointment), which shows
+# the section (`{% session_outcomes session %}`).
+SESSION_PAGE = "calendar:session"
 
 
 def _record(request, record_pk) -> SessionRecord:
@@ -106,12 +107,3 @@ def photo_content(request, pk):
     """The photo itself, for staff of its practice only (another practice: 404)."""
     photo = get_scoped_or_404(Photo, request.user, pk=pk)
     return photo_response(request.user, photo)
-
-
-@practice_staff_required
-@require_GET
-def session_outcomes(request, record_pk):
-    """A session's measures and photos on a page of their own (the session record page
-    shows the same section)."""
-    record = _record(request, record_pk)
-    return render(request, "sessions/session_outcomes.html", {"session": record})

@@ -28,12 +28,7 @@ calendar_urls = [
     path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", views.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="cancel"),
-    # A recorded session's outcomes: its own page, and the forms of its section.
-    path(
-        "sessions/<uuid:record_pk>/outcomes/",
-        outcome_views.session_outcomes,
-        name="session-outcomes",
-    ),
+    # The forms of a recorded session's outcomes section (on the session page).
     path(
         "sessions/<uuid:record_pk>/measures/", outcome_views.measures_add, name="session-measures"
     ),

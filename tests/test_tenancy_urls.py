@@ -80,7 +80,6 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "photo-detail": lambda w: {"pk": w["photo"].pk},
     "photo-content": lambda w: {"pk": w["photo"].pk},
     "photo": lambda w: {"pk": w["photo"].pk},
-    "calendar:session-outcomes": lambda w: {"record_pk": w["session"].pk},
     "calendar:session-measures": lambda w: {"record_pk": w["session"].pk},
     "calendar:session-photo-add": lambda w: {"record_pk": w["session"].pk},
     "course-survey": lambda w: {"course_pk": w["session"].course_id},

@@ -62,7 +62,7 @@ def test_consent_photo_measures_and_a_patient_answering_the_survey(
     shoot_both(page, "outcomes-patient-consent")
 
     # The session's outcomes: measures, then a photo.
-    outcomes = reverse("calendar:session-outcomes", kwargs={"record_pk": session.pk})
+    outcomes = reverse("calendar:session", kwargs={"pk": session.appointment_id})
     visit(page, outcomes)
     section = page.locator("#outcomes")
     expect(section.get_by_text("No measures recorded.")).to_be_visible()

@@ -23,7 +23,7 @@ def session(clinician_a):
 
 
 def outcomes_page(session):
-    return reverse("calendar:session-outcomes", kwargs={"record_pk": session.pk})
+    return reverse("calendar:session", kwargs={"pk": session.appointment_id})
 
 
 def back_to_session(session):
