@@ -219,8 +219,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Bodies larger than this are refused from their Content-Length (mesoplan/guards.py).
+# Bodies larger than this are refused from their Content-Length (mesoplan/guards.py),
+# except on the photo upload URLs, which take PHOTO_MAX_BYTES plus the multipart framing
+# (PHOTO_UPLOAD_MAX_BODY). In a multipart body Django counts only the fields that are not
+# files against this limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# An uploaded file larger than this is spooled to a temporary file, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# --- Clinical photos and the satisfaction survey (sessions/photos.py, sessions/surveys.py)
+# A photo larger than this is refused (400); nginx and the request guard let the photo
+# upload URLs carry this much plus the multipart framing (deploy/nginx.conf: 11m).
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PHOTO_UPLOAD_MAX_BODY = PHOTO_MAX_BYTES + 256 * 1024
+# Width x height above this is refused before the pixels are decoded (a decompression
+# bomb: a small file that unpacks to gigabytes). 50 million covers a 48 MP phone camera.
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+# A patient's one-time survey link expires after this many days.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

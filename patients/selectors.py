@@ -22,7 +22,7 @@ from protocols.models import Indication
 from protocols.selectors import ingredient_names
 
 from .alerts import Ingredients, LatestScreening
-from .models import Patient, Screening
+from .models import Patient, PhotographyConsent, Screening
 from .readiness import Readiness, facts_of, ready_to_book
 from .screening import Outcome
 
@@ -342,3 +342,23 @@ def patient_names(actor, ids: Iterable[UUID | None]) -> dict[UUID, str]:
         return {}
     rows = scoped(Patient, actor).filter(pk__in=wanted).values_list("pk", "first_name", "last_name")
     return {pk: f"{first} {last}" for pk, first, last in rows}
+
+
+def photography_consents(actor, patient_ids: Iterable[UUID]) -> dict[UUID, PhotographyConsent]:
+    """Each patient's current answer to clinical photography (the newest row), for the
+    patients asked about: one query, however many answers each patient gave. A patient
+    who never answered is missing from the dict."""
+    newest = (
+        PhotographyConsent.objects.filter(patient=OuterRef("patient"))
+        .order_by("-at", "-id")
+        .values("pk")[:1]
+    )
+    rows = scoped(PhotographyConsent, actor).filter(
+        patient_id__in=list(patient_ids), pk=Subquery(newest)
+    )
+    return {row.patient_id: row for row in rows}
+
+
+def photography_consent(actor, patient: Patient) -> PhotographyConsent | None:
+    """The patient's current answer to clinical photography, or None if never asked."""
+    return photography_consents(actor, [patient.pk]).get(patient.pk)

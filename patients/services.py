@@ -1,4 +1,5 @@
-"""Intake workflows that write: patients, screenings, caution acknowledgements.
+"""Intake workflows that write: patients, screenings, caution acknowledgements, the
+patient's consent to clinical photography.
 
 The service contract (STYLE.md): each takes the acting user and plain values, checks
 the role, checks that every object it is handed belongs to the actor's practice, runs in
@@ -20,7 +21,7 @@ from mesoplan.roles import is_clinician, works_in_practice
 from mesoplan.tenancy import ensure_in_scope
 from protocols.selectors import formulation_specs
 
-from .models import Patient, Screening, ScreeningAcknowledgement
+from .models import Patient, PhotographyConsent, Screening, ScreeningAcknowledgement
 from .screening import Outcome, ScreeningAnswers, UnknownCode, screen
 
 PATIENT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "email", "phone")
@@ -168,3 +169,21 @@ def acknowledge_caution(*, actor, screening: Screening, reason: str) -> Screenin
         summary=f"{screening.get_indication_display()}: {reason[:200]}",
     )
     return acknowledgement
+
+
+@transaction.atomic
+def record_photography_consent(*, actor, patient: Patient, given: bool) -> PhotographyConsent:
+    """The patient's answer to clinical photography, given or withdrawn. Never changes an
+    earlier answer: a new row, and the newest is the patient's current answer (a photo
+    needs it, sessions/photos.py). Withdrawing keeps the photos already taken."""
+    _require_clinician(actor)
+    ensure_in_scope(actor, patient)
+    consent = PhotographyConsent.objects.create(patient=patient, given=bool(given), by=actor)
+    audit.record(
+        actor,
+        Action.PHOTO_CONSENT_RECORD,
+        consent,
+        patient_id=patient.pk,
+        summary="Consent to photography given" if given else "Consent to photography withdrawn",
+    )
+    return consent

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoplan import audit
@@ -130,8 +131,32 @@ def patient_detail(request, pk):
         "history": selectors.patient_history(patient),
         "can_screen": can_screen,
         "can_read_audit": is_practice_manager(request.user),
+        "photo_consent": selectors.photography_consent(request.user, patient),
     }
     return render(request, "patients/patient_detail.html", context)
+
+
+@practice_staff_required
+@require_POST
+def photography_consent(request, pk):
+    """A clinician records the patient's consent to photography, or its withdrawal."""
+    patient = get_scoped_or_404(Patient, request.user, pk=pk)
+    if not is_clinician(request.user):
+        raise PermissionDenied
+    given = request.POST.get("given")
+    if given not in ("yes", "no"):
+        messages.error(request, "Say whether the patient consents to photography.")
+    else:
+        services.record_photography_consent(
+            actor=request.user, patient=patient, given=given == "yes"
+        )
+        messages.success(
+            request,
+            "Consent to photography recorded."
+            if given == "yes"
+            else "Consent to photography withdrawn: no new photos can be added.",
+        )
+    return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#photo-consent")
 
 
 @practice_staff_required

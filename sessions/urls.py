@@ -8,15 +8,19 @@ from sessions import (
     adverse_event_views,
     course_views,
     lot_views,
+    outcome_views,
     recall_views,
     session_views,
     settings_views,
+    survey_views,
     views,
 )
 
 course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", course_views.course_book, name="book"),
     path("courses/<uuid:pk>/", course_views.course_detail, name="detail"),
+    path("courses/<uuid:pk>/survey/", survey_views.survey_enter, name="survey"),
+    path("courses/<uuid:pk>/survey/link/", survey_views.survey_link, name="survey-link"),
 ]
 
 calendar_urls = [
@@ -26,6 +30,11 @@ calendar_urls = [
     path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", views.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="cancel"),
+    # The forms of a recorded session's outcomes section (on the session page).
+    path(
+        "sessions/<uuid:record_pk>/measures/", outcome_views.measures_add, name="session-measures"
+    ),
+    path("sessions/<uuid:record_pk>/photos/", outcome_views.photo_add, name="session-photo-add"),
     path("appointments/<uuid:pk>/session/", session_views.session_page, name="session"),
     path(
         "appointments/<uuid:pk>/session/amend/", session_views.session_amend, name="session-amend"
@@ -80,6 +89,10 @@ urlpatterns = [
         name="calendar-feed",
     ),
     path("", include((course_urls, "courses"))),
+    # Photos leave the server only through this practice-scoped view (never MEDIA_URL).
+    path("photos/<uuid:pk>/", outcome_views.photo_content, name="photo"),
+    # The patient's one-time survey link: no sign-in, the token is the credential.
+    path("survey/<str:token>/", survey_views.survey_answer, name="survey-answer"),
     path("calendar/", include((calendar_urls, "calendar"))),
     path("lots/", include((lot_urls, "lots"))),
 ]

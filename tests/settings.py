@@ -1,7 +1,10 @@
 """Test settings: the real settings module with the test-speed switches of STYLE.md
 (fast hasher, eager Celery, locmem cache and e-mail, plain static storage)."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
@@ -15,8 +18,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+_PHOTOS = tempfile.mkdtemp(prefix="mesoplan-test-photos-")
+atexit.register(shutil.rmtree, _PHOTOS, ignore_errors=True)
 STORAGES = {
     **STORAGES,
+    # Photos the tests upload go to a directory of this test process, never to var/.
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _PHOTOS, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SESSION_COOKIE_SECURE = False

@@ -77,22 +77,39 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "lot-recipients": lambda w: {"pk": w["lot"].pk},
     "lot-recipients-csv": lambda w: {"pk": w["lot"].pk},
     "equipment-detail": lambda w: {"pk": w["equipment"].pk},
-    "session-adverse-event-list": lambda w: {"appointment_pk": w["session"].appointment_id},
+    "session-adverse-event-list": lambda w: {"appointment_pk": w["lot_session"].appointment_id},
     "session-adverse-event-detail": lambda w: {
-        "appointment_pk": w["session"].appointment_id,
+        "appointment_pk": w["lot_session"].appointment_id,
         "pk": w["adverse_event"].pk,
     },
     "session-adverse-event-follow-ups": lambda w: {
-        "appointment_pk": w["session"].appointment_id,
+        "appointment_pk": w["lot_session"].appointment_id,
         "pk": w["adverse_event"].pk,
     },
     "lots:detail": lambda w: {"pk": w["lot"].pk},
     "lots:recipients-csv": lambda w: {"pk": w["lot"].pk},
-    "calendar:adverse-event-add": lambda w: {"record_pk": w["session"].pk},
+    "calendar:adverse-event-add": lambda w: {"record_pk": w["lot_session"].pk},
     "calendar:adverse-event-follow-up": lambda w: {
-        "record_pk": w["session"].pk,
+        "record_pk": w["lot_session"].pk,
         "pk": w["adverse_event"].pk,
     },
+    # Outcomes: consent to photography, a recorded session's measures and photos, surveys.
+    "patient-photography-consent": lambda w: {"pk": w["patient"].pk},
+    "patients:photo-consent": lambda w: {"pk": w["patient"].pk},
+    "session-measures": lambda w: {"appointment_pk": w["session"].appointment_id},
+    "session-photos": lambda w: {"appointment_pk": w["session"].appointment_id},
+    "photo-detail": lambda w: {"pk": w["photo"].pk},
+    "photo-content": lambda w: {"pk": w["photo"].pk},
+    "photo": lambda w: {"pk": w["photo"].pk},
+    "calendar:session-measures": lambda w: {"record_pk": w["session"].pk},
+    "calendar:session-photo-add": lambda w: {"record_pk": w["session"].pk},
+    "course-survey": lambda w: {"course_pk": w["session"].course_id},
+    "course-survey-link": lambda w: {"course_pk": w["session"].course_id},
+    "courses:survey": lambda w: {"pk": w["session"].course_id},
+    "courses:survey-link": lambda w: {"pk": w["session"].course_id},
+    # The patient's survey page has no practice: its token is the credential (a valid one
+    # opens it for anyone holding the link). A token that is no link's is not found.
+    "survey-answer": lambda w: {"token": "no-link-has-this-token"},
 }
 # Network-wide reference data: the same for every practice, so readable by all of them.
 SHARED_URLS: dict[str, Callable[[dict], dict]] = {
@@ -213,8 +230,20 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         start=timezone.now() + timedelta(days=7),
         initial_interval_days=7,
     ).course
+    from sessions import measures, photos, surveys
+    from tests.sessions.outcome_support import consent, image_bytes, recorded_session, upload
+
+    session = recorded_session(clinician_a)
+    consent(clinician_a, session.patient)
+    measures.record_measures(actor=clinician_a, session_record=session, gais=2)
+    photo = photos.add_photo(
+        actor=clinician_a, session_record=session, phase="before", upload=upload(image_bytes())
+    )
+    surveys.hand_out_link(actor=clinician_a, course=session.course)
     return {
         "course": course,
+        "session": session,
+        "photo": photo,
         "clinician": clinician_a,
         "manager": manager_a,
         "stranger": clinician_b,
@@ -247,6 +276,6 @@ def _lot_world(clinician_a) -> dict:
     return {
         "lot": box,
         "equipment": equipment(practice, EquipmentKind.NEEDLE, "32G 4 mm"),
-        "session": session,
+        "lot_session": session,
         "adverse_event": event,
     }

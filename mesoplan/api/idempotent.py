@@ -40,7 +40,9 @@ class IdempotentPostMixin:
         # here, not a database error while claiming it.
         if problem := text_problem(key):
             raise ValidationError({"Idempotency-Key": [f"The key {problem}."]})
-        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.body)
+        fingerprint = idempotency.request_fingerprint(
+            request.method, request.path, self.idempotency_payload(request)
+        )
         try:
             claim, done = idempotency.claim_key(user=request.user, key=key, fingerprint=fingerprint)
         except idempotency.KeyReusedWithOtherBody as exc:
@@ -48,6 +50,11 @@ class IdempotentPostMixin:
         if done is not None:
             raise _Replay(done)
         self._idempotency_claim = claim
+
+    def idempotency_payload(self, request) -> bytes:
+        """What a key is bound to: the body as sent (JSON is compared by content). A view
+        whose bodies are not byte-stable (multipart) names its own."""
+        return request.body
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):

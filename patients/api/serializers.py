@@ -32,6 +32,15 @@ class ReasonSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class PhotographyConsentSerializer(serializers.Serializer):
+    given = serializers.BooleanField(help_text="True: consent given; false: withdrawn.")
+    at = serializers.DateTimeField(read_only=True)
+
+
+class PhotographyConsentCreateSerializer(StrictSerializer):
+    given = serializers.BooleanField(help_text="True to record consent, false to withdraw it.")
+
+
 class PatientSerializer(StrictModelSerializer):
     phone = E164PhoneNumberField(required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
@@ -46,6 +55,10 @@ class PatientSerializer(StrictModelSerializer):
     )
     ready_to_book_reasons = serializers.SerializerMethodField(
         help_text="Per indication: why not, when `ready_to_book` is false (empty when true)."
+    )
+    photography_consent = serializers.SerializerMethodField(
+        help_text="The patient's current answer to clinical photography (`given`, `at`), "
+        "or null if never asked. Set with POST /patients/{id}/photography-consent/."
     )
 
     class Meta:
@@ -63,6 +76,7 @@ class PatientSerializer(StrictModelSerializer):
             "possible_duplicates",
             "ready_to_book",
             "ready_to_book_reasons",
+            "photography_consent",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
@@ -81,6 +95,11 @@ class PatientSerializer(StrictModelSerializer):
             ind: [reason.as_dict() for reason in r.reasons]
             for ind, r in self._readiness(obj).items()
         }
+
+    @extend_schema_field(PhotographyConsentSerializer(allow_null=True))
+    def get_photography_consent(self, obj) -> dict | None:
+        consent = self.context.get("photography_consents", {}).get(obj.pk)
+        return PhotographyConsentSerializer(consent).data if consent else None
 
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_possible_duplicates(self, obj) -> list[str]:

@@ -17,6 +17,8 @@ from .serializers import (
     AcknowledgeSerializer,
     PatientSerializer,
     PatientVersionSerializer,
+    PhotographyConsentCreateSerializer,
+    PhotographyConsentSerializer,
     ScreeningCreateSerializer,
     ScreeningSerializer,
 )
@@ -38,20 +40,24 @@ class PatientViewSet(PracticeViewSet):
             qs = selectors.search_patients(qs, self.request.query_params.get("q"))
         return qs
 
-    def _readiness(self, patients) -> dict:
-        """The booking gate per patient and indication: one query for the shown rows."""
-        latest = selectors.latest_screenings(self.request.user, [p.pk for p in patients])
-        return {p.pk: selectors.readiness_for(p, latest) for p in patients}
+    def _facts(self, patients) -> dict:
+        """What every representation of patients carries besides their columns: the
+        booking gate per indication and the photography consent, one query each for the
+        shown rows."""
+        user = self.request.user
+        latest = selectors.latest_screenings(user, [p.pk for p in patients])
+        return {
+            "readiness": {p.pk: selectors.readiness_for(p, latest) for p in patients},
+            "photography_consents": selectors.photography_consents(user, [p.pk for p in patients]),
+        }
 
     def get_serializer(self, *args, **kwargs):
-        """Every representation of patients carries their readiness (the ETag too)."""
+        """Every representation of patients carries their readiness and consent to
+        photography (the ETag too)."""
         instance = args[0] if args else kwargs.get("instance")
         shown = [instance] if isinstance(instance, Patient) else instance
         if isinstance(shown, list):
-            kwargs["context"] = {
-                **self.get_serializer_context(),
-                "readiness": self._readiness(shown),
-            }
+            kwargs["context"] = {**self.get_serializer_context(), **self._facts(shown)}
         return super().get_serializer(*args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
@@ -71,13 +77,30 @@ class PatientViewSet(PracticeViewSet):
         )
         serializer.instance = services.create_patient(actor=self.request.user, **data)
         serializer.context["possible_duplicates"] = {serializer.instance.pk: duplicates}
-        serializer.context["readiness"] = self._readiness([serializer.instance])
+        serializer.context.update(self._facts([serializer.instance]))
 
     def perform_update(self, serializer):
         serializer.instance = services.update_patient(
             actor=self.request.user, patient=serializer.instance, **serializer.validated_data
         )
-        serializer.context["readiness"] = self._readiness([serializer.instance])
+        serializer.context.update(self._facts([serializer.instance]))
+
+    @extend_schema(
+        request=PhotographyConsentCreateSerializer,
+        responses={201: PhotographyConsentSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="photography-consent")
+    def photography_consent(self, request, pk=None):
+        """Records the patient's consent to clinical photography, or its withdrawal (a
+        clinician). Earlier answers are kept; the newest is the patient's current one,
+        and a photo needs it."""
+        patient = self.get_object()
+        body = PhotographyConsentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        consent = services.record_photography_consent(
+            actor=request.user, patient=patient, given=body.validated_data["given"]
+        )
+        return Response(PhotographyConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PatientVersionSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -1,12 +1,15 @@
 from django.urls import re_path
 
 from mesoplan.api.routers import OptionalSlashRouter
+from mesoplan.guards import allows_body_up_to
 
 from .adverse_event_views import AdverseEventViewSet
 from .appointment_views import AppointmentViewSet
 from .course_views import CourseViewSet
 from .lot_views import EquipmentViewSet, LotViewSet
+from .outcome_views import PhotoViewSet, SessionMeasureViewSet, SessionPhotoViewSet
 from .session_views import SessionRecordViewSet
+from .survey_views import CourseSurveyViewSet, SurveyLinkViewSet
 from .views import ClinicianCalendarViewSet
 
 router = OptionalSlashRouter()
@@ -16,7 +19,10 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("lots", LotViewSet, basename="lot")
 router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("photos", PhotoViewSet, basename="photo")
+
 APPOINTMENT = r"^appointments/(?P<appointment_pk>[0-9a-fA-F-]{36})"
+COURSE = r"^courses/(?P<course_pk>[0-9a-fA-F-]{36})"
 
 # A session record hangs under its appointment (API.md): one per appointment.
 session_urls = [
@@ -52,4 +58,31 @@ adverse_event_urls = [
     ),
 ]
 
-urlpatterns = session_urls + adverse_event_urls + router.urls
+# A recorded session's outcomes, under its appointment too; a course's survey. The photo
+# upload alone may carry a body past the 1 MiB limit (mesoplan/guards.py, deploy/nginx.conf).
+outcome_urls = [
+    re_path(
+        APPOINTMENT + r"/session/measures/?$",
+        SessionMeasureViewSet.as_view({"get": "list", "post": "create"}),
+        name="session-measures",
+    ),
+    re_path(
+        APPOINTMENT + r"/session/photos/?$",
+        allows_body_up_to("PHOTO_UPLOAD_MAX_BODY")(
+            SessionPhotoViewSet.as_view({"get": "list", "post": "create"})
+        ),
+        name="session-photos",
+    ),
+    re_path(
+        COURSE + r"/survey/?$",
+        CourseSurveyViewSet.as_view({"get": "retrieve", "post": "create"}),
+        name="course-survey",
+    ),
+    re_path(
+        COURSE + r"/survey/link/?$",
+        SurveyLinkViewSet.as_view({"post": "create"}),
+        name="course-survey-link",
+    ),
+]
+
+urlpatterns = session_urls + adverse_event_urls + outcome_urls + router.urls

@@ -74,6 +74,11 @@ def _known_path_parameters(path: str, names: list[str]) -> dict[str, str]:
             values[name] = KNOWN["patient"]
         elif name == "code":
             values[name] = "mesolift"
+        elif name in ("appointment_pk", "course_pk") or path.startswith("/api/v1/photos/"):
+            # A recorded session's appointment, its course, a photo of it (when the
+            # outcomes test made them; otherwise simply not found).
+            kind = {"appointment_pk": "appointment", "course_pk": "course"}.get(name, "photo")
+            values[name] = KNOWN.get(kind, KNOWN["patient"])
         elif path.startswith("/api/v1/clinicians/"):
             values[name] = KNOWN["clinician"]
         elif "/screenings/" in path:
@@ -130,3 +135,43 @@ def token_header(request):
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_answer_is_one_the_schema_documents(case, token_header):
     case.call_and_validate(headers=token_header, checks=CHECKS)
+
+
+# A recorded session's outcomes (measures, photos, the course's survey and its link) with
+# consent to photography, so that generated bodies reach the services, not only a 404.
+outcomes = schema.include(
+    path_regex=r"/(session/(measures|photos)|survey(/link)?|photos/\{[^}]+\}(/content)?)/$"
+)
+
+
+@pytest.fixture
+def outcomes_token_header():
+    """As the clinician (who may write all of these; the general test above covers the
+    other roles, which these paths answer before any body is read)."""
+    from sessions import photos
+    from tests.sessions.outcome_support import consent, image_bytes, recorded_session, upload
+
+    clinician = ClinicianFactory(practice=PracticeFactory())
+    session = recorded_session(clinician)
+    consent(clinician, session.patient)
+    photo = photos.add_photo(
+        actor=clinician, session_record=session, phase="before", upload=upload(image_bytes())
+    )
+    KNOWN.update(
+        clinician=str(clinician.pk),
+        patient=str(session.patient_id),
+        appointment=str(session.appointment_id),
+        course=str(session.course_id),
+        photo=str(photo.pk),
+    )
+    token, _ = Token.objects.get_or_create(user=clinician)
+    return {"Authorization": f"Token {token.key}"}
+
+
+@pytest.mark.django_db
+@outcomes.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_outcome_answers_on_a_recorded_session_are_ones_the_schema_documents(
+    case, outcomes_token_header
+):
+    case.call_and_validate(headers=outcomes_token_header, checks=CHECKS)

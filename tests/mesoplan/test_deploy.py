@@ -87,6 +87,8 @@ def test_compose_puts_a_buffering_proxy_in_front_of_gunicorn():
     assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
     assert any("deploy/nginx.conf" in volume for volume in proxy["volumes"])
     assert services["web"]["environment"]["DJANGO_PROXY_COUNT"] == "1"
+    # Photos are state: on a volume the web replicas share, not in a container's layer.
+    assert "photos:/app/var/photos" in services["web"]["volumes"]
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     for directive in (
         "proxy_request_buffering on;",
@@ -96,3 +98,38 @@ def test_compose_puts_a_buffering_proxy_in_front_of_gunicorn():
         "proxy_pass http://mesoplan_web;",
     ):
         assert directive in conf
+
+
+def test_nginx_lets_only_the_photo_uploads_carry_a_photo():
+    """The proxy's 1m limit is the app's, except on the photo upload URLs, where it
+    covers PHOTO_UPLOAD_MAX_BODY as the request guard does (tests/sessions/test_photos.py
+    proves the guard)."""
+    import re
+    import uuid
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    located = re.search(r'location ~ "([^"]+)" \{(.*?)\}', conf, re.S)
+    assert located, "a regex location for the photo uploads"
+    pattern, block = located.groups()
+    size = re.search(r"client_max_body_size (\d+)m;", block)
+    assert size and int(size.group(1)) * 1024 * 1024 >= settings.PHOTO_UPLOAD_MAX_BODY
+    assert "proxy_pass http://mesoplan_web;" in block
+    some = uuid.uuid4()
+    uploads = [
+        reverse("session-photos", kwargs={"appointment_pk": some}),
+        reverse("calendar:session-photo-add", kwargs={"record_pk": some}),
+    ]
+    others = [
+        reverse("session-measures", kwargs={"appointment_pk": some}),
+        reverse("patient-list"),
+        reverse("calendar:session-measures", kwargs={"record_pk": some}),
+        reverse("session-photos", kwargs={"appointment_pk": some}) + "x/",
+        "/api/v1/appointments/../patients/session/photos/",
+    ]
+    for path in uploads:  # nginx matches a regex location anywhere in the URI, as search
+        assert re.search(pattern, path), path
+    for path in others:
+        assert not re.search(pattern, path), path

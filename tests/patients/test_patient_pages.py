@@ -160,8 +160,9 @@ def test_detail_page_query_count_does_not_grow(
             actor=clinician_a, patient=patient, indication="skin", conditions=["herpes"]
         )
         services.update_patient(actor=clinician_a, patient=patient, email=f"e{_}@example.org")
-    # 12, one for the courses with their progress, one for the adverse-event alerts
-    with django_assert_max_num_queries(14):
+    # 12, one for the courses with their progress, one for the consent to photography,
+    # one for the adverse-event alerts.
+    with django_assert_max_num_queries(15):
         assert browser_a.get(reverse("patients:detail", args=[patient.pk])).status_code == 200
 
 

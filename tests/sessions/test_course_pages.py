@@ -228,7 +228,8 @@ def test_the_course_page_shows_progress_and_every_session(
     first, second, *_ = course.appointments.order_by("sequence")
     Appointment.objects.filter(pk=first.pk).update(status="completed")
     Appointment.objects.filter(pk=second.pk).update(status="cancelled")
-    with django_assert_max_num_queries(8):
+    # 8, and 2 for the survey section (the survey, whether a session is recorded).
+    with django_assert_max_num_queries(10):
         response = browser_a.get(reverse("courses:detail", args=[course.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -284,7 +285,7 @@ def test_the_record_runs_a_constant_number_of_queries_however_many_courses(
             initial_interval_days=7,
         )
     # 13 for the record and its courses, 2 for the timeline (appointments, session records),
-    # 1 for the adverse-event alerts.
-    with django_assert_max_num_queries(16):
+    # 1 for the consent to photography, 1 for the adverse-event alerts.
+    with django_assert_max_num_queries(17):
         response = browser_a.get(reverse("patients:detail", args=[ready_patient.pk]))
     assert response.content.decode().count("<strong>0 of 8</strong> done") == courses
