@@ -146,6 +146,7 @@ def seed_demo(staff, patients: int, seed: int) -> list[str]:
     recorded, lots = seed_records(staff, seed)
     return [
         f"Courses: {booked} new, around today, in both practices.",
-        f"Sessions: {recorded} recorded with passes, measures and a few adverse events; "
+        f"Sessions: {recorded} recorded with passes, measures, photos, surveys and a few "
+        "adverse events; "
         f"{lots} product lots (one expiring soon and one expired per formulation).",
     ]

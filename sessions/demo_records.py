@@ -4,17 +4,22 @@ sessions recorded through the recording service, with measures, a correction, a 
 adverse events and satisfaction surveys. Deterministic for a seed; re-running adds
 nothing (a recorded appointment is not recorded again)."""
 
+import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from mesoplan.clock import practice_today
+from patients.services import record_photography_consent
 from protocols.models import Formulation
 from protocols.regions import regions_for
 
 from . import recording
+from .measures import record_measures
 from .models import (
     AdverseEvent,
     AdverseEventLot,
@@ -22,14 +27,15 @@ from .models import (
     Course,
     Equipment,
     EquipmentKind,
-    OutcomeMeasure,
+    Photo,
     ProductLot,
     SessionRecord,
     Survey,
-    SurveySource,
 )
+from .photos import add_photo
 from .pre_check import HERPES, CheckAnswers
 from .recording import PassInput
+from .surveys import record_survey
 
 EQUIPMENT = [
     (EquipmentKind.DEVICE, "Compressor injection gun"),
@@ -130,12 +136,12 @@ def record_past_sessions(course: Course, seed: int) -> int:
         )
         recorded += 1
         hair = course.protocol.indication == "hair"
-        OutcomeMeasure.objects.create(
+        record_measures(
+            actor=clinician,
             session_record=record,
             gais=None if hair else rng.choice([2, 3, 3, 4]),
             hair_density_per_cm2=rng.randint(120, 190) if hair else None,
             patient_rating=rng.randint(6, 10),
-            recorded_by=clinician,
         )
     first = course.session_records.order_by("performed_at").first()
     if first is not None and rng.random() < 0.3 and not first.amendments.exists():
@@ -159,15 +165,34 @@ def record_past_sessions(course: Course, seed: int) -> int:
                 for i, p in enumerate(current)
             ],
         )
-    if recorded and not Survey.objects.filter(course=course).exists() and rng.random() < 0.6:
-        Survey.objects.create(
-            course=course,
-            rating=rng.choice(RATINGS),
-            comment="",
-            source=SurveySource.CLINICIAN,
-            entered_by=clinician,
-        )
+    if (
+        recorded
+        and not Photo.objects.filter(patient=course.patient).exists()
+        and random.Random(f"{seed}:{course.pk}:photos").random() < 0.5
+    ):
+        demo_photos(course, clinician)
+    surveys = random.Random(f"{seed}:{course.pk}:survey")
+    if recorded and not Survey.objects.filter(course=course).exists() and surveys.random() < 0.7:
+        record_survey(actor=clinician, course=course, rating=surveys.choice(RATINGS))
     return recorded
+
+
+def _demo_image(shade: int) -> ContentFile:
+    """A plain JPEG standing in for a clinical photo (synthetic demo data)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (480, 360), (shade, 190, 170)).save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name="demo.jpg")
+
+
+def demo_photos(course: Course, clinician) -> None:
+    """The patient consents to photography; the first session gets a before and an after
+    photo (plain colour fields: synthetic, no real patient)."""
+    record_photography_consent(actor=clinician, patient=course.patient, given=True)
+    first = course.session_records.order_by("performed_at").first()
+    if first is None:
+        return
+    for phase, shade in (("before", 210), ("after", 230)):
+        add_photo(actor=clinician, session_record=first, phase=phase, upload=_demo_image(shade))
 
 
 def seed_records(staff, seed: int) -> tuple[int, int]:

@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from sessions.models import AdverseEvent, OutcomeMeasure, Pass, ProductLot, SessionRecord, Survey
+from sessions.models import (
+    AdverseEvent,
+    OutcomeMeasure,
+    Pass,
+    Photo,
+    ProductLot,
+    SessionAmendment,
+    SessionRecord,
+    Survey,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +46,4 @@ def test_demo_records_sessions_lots_events_and_surveys_in_both_practices():
             expires_on__gte=today, expires_on__lte=today + timezone.timedelta(days=30)
         ).exists()
     assert all(e.lots.exists() for e in AdverseEvent.objects.all())
+    assert Photo.objects.exists() and SessionAmendment.objects.exists()
