@@ -195,7 +195,13 @@ def _equipment_of(actor, passes: Sequence[PassInput]) -> dict:
 
 
 def validate_passes(
-    actor, passes: Sequence[PassInput], *, indication: str, formulation_id, on: date
+    actor,
+    passes: Sequence[PassInput],
+    *,
+    indication: str,
+    formulation_id,
+    on: date,
+    allow_retired: bool = False,
 ) -> list[Pass]:
     """Unsaved Pass rows for valid input, else InvalidInput naming each wrong pass's fields
     by its index (`{"passes": {"1": {"depth_mm": [...]}}}`, as DRF reports list items)."""
@@ -225,6 +231,10 @@ def validate_passes(
             if wanted and (item is None or item.kind != kind):
                 errors.setdefault(index, {})[field] = [
                     f"No {EquipmentKind(kind).label.lower()} of this practice has this id."
+                ]
+            elif item is not None and not item.is_active and not allow_retired:
+                errors.setdefault(index, {})[field] = [
+                    f"“{item.name}” is retired: choose equipment in use."
                 ]
         rows.append(
             Pass(
@@ -415,6 +425,7 @@ def amend_session(
         indication=protocol.indication if protocol else "skin",
         formulation_id=record.formulation_id,
         on=_local_date(when, record.practice),
+        allow_retired=True,  # a correction may name what was in use that day
     )
     version = current.version + 1
     amendment = SessionAmendment.objects.create(

@@ -131,7 +131,9 @@ def test_a_clinician_registers_a_lot_and_reads_its_recall(
 def test_a_manager_keeps_the_equipment(page, live_server, manager_a, clinician_a):
     sign_in(page, "mgr_a", PASSWORD)
     assert_top_bar_is_one_row(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Equipment").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Lots").click()
+    settle_and_check(page)
+    page.get_by_role("main").get_by_role("link", name="Equipment").click()
     page.get_by_role("heading", name="Equipment", level=1).wait_for()
     settle_and_check(page)
     page.get_by_role("radio", name="Injection device").check()

@@ -13,6 +13,7 @@ from sessions import recording
 from sessions.models import (
     AppointmentStatus,
     Course,
+    Equipment,
     Pass,
     PreSessionCheck,
     SessionRecord,
@@ -193,3 +194,24 @@ def test_ten_parallel_recordings_of_one_appointment_keep_exactly_one(clinician_a
     assert sorted(outcomes) == ["conflict"] * 9 + ["recorded"], outcomes
     assert SessionRecord.objects.count() == 1 and PreSessionCheck.objects.count() == 1
     assert Pass.objects.count() == 2
+
+
+def test_retired_equipment_is_refused_for_a_new_session_but_kept_in_a_correction(
+    clinician_a, course, box
+):
+    from tests.sessions.recording_support import equipment
+
+    gun = equipment(clinician_a.practice, "device", "Old gun")
+    session = record(clinician_a, first(course), [a_pass(device=gun.pk)])
+    Equipment.objects.filter(pk=gun.pk).update(is_active=False)
+    second = list(course.appointments.order_by("sequence"))[1]
+    with pytest.raises(InvalidInput) as caught:
+        record(clinician_a, second, [a_pass(device=gun.pk)])
+    assert "retired" in caught.value.errors["passes"]["0"]["device"][0]
+    amended = recording.amend_session(
+        actor=clinician_a,
+        record=session,
+        reason="Points miscounted",
+        passes=[a_pass(device=gun.pk, points=25)],
+    )
+    assert amended.version == 2
