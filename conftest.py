@@ -43,7 +43,23 @@ REQUIRE_SERVICES = os.environ.get("MESOPLAN_REQUIRE_SERVICES") == "1"
 SERVICE_MARKERS = ("postgres", "redis", "browser")
 
 
+def flushes_without_restoring(item) -> bool:
+    """A transactional test flushes the database after itself. Without serialized
+    rollback the flush re-runs post_migrate (content types, permissions) and drops the
+    migrations' reference data, so the next serialized test in that worker fails to
+    restore it, or the next one finds no formulation: every transactional test restores."""
+    mark = item.get_closest_marker("django_db")
+    if mark is None or not mark.kwargs.get("transaction"):
+        return False
+    return not mark.kwargs.get("serialized_rollback")
+
+
 def pytest_collection_modifyitems(config, items):
+    unsafe = [item.nodeid for item in items if flushes_without_restoring(item)]
+    if unsafe:
+        raise pytest.UsageError(
+            "django_db(transaction=True) needs serialized_rollback=True: " + ", ".join(unsafe)
+        )
     missing = {
         "postgres": None if HAS_POSTGRES else "needs PostgreSQL: set DATABASE_URL=postgres://...",
         "redis": None if HAS_REDIS else "needs Redis: set CELERY_BROKER_URL=redis://...",

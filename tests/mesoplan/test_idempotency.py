@@ -92,7 +92,7 @@ def test_purge_removes_only_expired_keys(clinician_a):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_first_requests_with_one_key_claim_it_once(clinician_a):
     barrier = threading.Barrier(4)
     outcomes = []

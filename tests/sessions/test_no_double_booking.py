@@ -58,7 +58,7 @@ def test_postgres_itself_refuses_an_overlap_the_code_did_not_check(clinician_a):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_parallel_bookings_of_one_slot_exactly_one_wins(clinician_a):
     patients = [PatientFactory(practice=clinician_a.practice) for _ in range(50)]
     barrier = threading.Barrier(50)

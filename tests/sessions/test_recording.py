@@ -162,7 +162,7 @@ def test_a_recorded_appointment_is_not_recorded_twice(clinician_a, course, box):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ten_parallel_recordings_of_one_appointment_keep_exactly_one(clinician_a):
     import threading
 
