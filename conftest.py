@@ -49,6 +49,9 @@ def flushes_without_restoring(item) -> bool:
     migrations' reference data, so the next serialized test in that worker fails to
     restore it, or the next one finds no formulation: every transactional test restores."""
     mark = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return mark is None or not mark.kwargs.get("serialized_rollback")
     if mark is None or not mark.kwargs.get("transaction"):
         return False
     return not mark.kwargs.get("serialized_rollback")

@@ -12,7 +12,7 @@ ROLE = "mesoplan_app_test"
 
 
 @pytest.fixture
-def app_connection(transactional_db):
+def app_connection(db):  # transactional by the test's mark: the role sees committed rows
     import psycopg
 
     call_command("grant_app_role", ROLE)
@@ -37,6 +37,7 @@ def _refused(conn, statement: str) -> str:
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_app_role_owns_nothing_and_cannot_rewrite_records(app_connection, clinician_a):
     patient = PatientFactory(practice=clinician_a.practice)
     services.create_screening(actor=clinician_a, patient=patient, indication="skin")
