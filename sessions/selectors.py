@@ -4,7 +4,7 @@ share."""
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from mesoplan.clock import practice_zone
 from mesoplan.models import User
@@ -25,6 +25,8 @@ from .models import (
     KindLength,
     OpeningHours,
     OutcomeMeasure,
+    Pass,
+    SessionAmendment,
     SessionRecord,
     WorkingHours,
 )
@@ -220,7 +222,6 @@ def session_records_for(actor) -> QuerySet[SessionRecord]:
         .prefetch_related(
             "passes__lot", "passes__device", "passes__needle", "amendments__created_by"
         )
-        .annotate(latest_version=Max("amendments__version"))
     )
 
 
@@ -251,20 +252,18 @@ def course_timelines(actor, patient: Patient, courses: Sequence[Course]) -> dict
     if not courses:
         return {}
     appointments = list(appointments_for(actor).filter(patient=patient).order_by("starts_at"))
+    # Only what the timeline shows: no joins to the appointment, staff or the check.
     records = list(
-        session_records_for(actor)
+        scoped(SessionRecord, actor)
         .filter(patient=patient)
+        .only("id", "appointment_id", "course_id", "performed_at", "created_at", "notes")
         .prefetch_related(
-            Prefetch(
-                "measures",
-                queryset=OutcomeMeasure.objects.order_by("recorded_at"),
-            ),
-            Prefetch(
-                "adverse_events",
-                queryset=AdverseEvent.objects.order_by("onset_at"),
-            ),
+            Prefetch("passes", queryset=Pass.objects.select_related("lot")),
+            Prefetch("amendments", queryset=SessionAmendment.objects.all()),
+            Prefetch("measures", queryset=OutcomeMeasure.objects.order_by("recorded_at")),
+            Prefetch("adverse_events", queryset=AdverseEvent.objects.order_by("onset_at")),
         )
-        .annotate(photo_count=Count("photos", distinct=True))
+        .annotate(photo_count=Count("photos"))
     )
     by_appointment = {r.appointment_id: r for r in records}
     current, versions, measures, photos, events = {}, {}, {}, {}, {}

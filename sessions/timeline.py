@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from protocols.regions import Region
+
 from .models import AppointmentStatus
 from .passes import NAPPAGE, SINGLE_PULSE
 
@@ -45,20 +47,27 @@ class Entry:
 
 
 def regions_done(passes: Iterable[Any]) -> tuple[RegionDone, ...]:
-    """Regions in the order treated, each with its techniques.
+    """Regions in the order treated, each with its techniques. Each region's name is
+    looked up once (a model's get_region_display hashes every translated choice per call).
 
     >>> from types import SimpleNamespace as P
-    >>> rows = [P(region="chin", technique="single_pulse", get_region_display=lambda: "Chin"),
-    ...         P(region="chin", technique="nappage", get_region_display=lambda: "Chin")]
+    >>> rows = [P(region="chin", technique="single_pulse"), P(region="chin", technique="nappage")]
     >>> [r.text for r in regions_done(rows)]
     ['Chin (SP + N)']
     """
     order: dict[str, list] = {}
-    labels: dict[str, str] = {}
     for p in passes:
         order.setdefault(p.region, []).append(p.technique)
-        labels[p.region] = p.get_region_display()
-    return tuple(RegionDone(labels[r], tuple(t)) for r, t in order.items())
+    return tuple(RegionDone(region_label(r), tuple(t)) for r, t in order.items())
+
+
+def region_label(code: str) -> str:
+    """The region's name, or its code if unknown.
+
+    >>> region_label("cheek_left"), region_label("elbow")
+    ('Cheek, left', 'elbow')
+    """
+    return str(Region(code).label) if code in Region.values else code
 
 
 def course_timeline(

@@ -16,10 +16,15 @@ class Version:
     version: int
     performed_at: datetime
     notes: str
-    author: Any
     at: datetime
     reason: str
     passes: list[Pass]
+    source: Any  # the record (version 1) or the amendment
+
+    @property
+    def author(self) -> Any:
+        """Who wrote this version (read only when shown: the timeline never asks)."""
+        return self.source.created_by
 
 
 def current_version(record: SessionRecord) -> Version:
@@ -35,10 +40,10 @@ def versions_of(record: SessionRecord) -> list[Version]:
             version=1,
             performed_at=record.performed_at,
             notes=record.notes,
-            author=record.created_by,
             at=record.created_at,
             reason="",
             passes=[p for p in passes if p.version == 1],
+            source=record,
         )
     ]
     for amendment in sorted(record.amendments.all(), key=lambda a: a.version):
@@ -47,10 +52,10 @@ def versions_of(record: SessionRecord) -> list[Version]:
                 version=amendment.version,
                 performed_at=amendment.performed_at,
                 notes=amendment.notes,
-                author=amendment.created_by,
                 at=amendment.created_at,
                 reason=amendment.reason,
                 passes=[p for p in passes if p.version == amendment.version],
+                source=amendment,
             )
         )
     return versions

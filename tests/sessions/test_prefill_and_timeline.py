@@ -24,7 +24,6 @@ def a_pass(technique, region, lot="A-1", **values):
         lot=Row(lot_number=lot),
         device_id="dev",
         needle_id="ndl",
-        get_region_display=lambda: region.title(),
         **{**defaults, **values},
     )
 
