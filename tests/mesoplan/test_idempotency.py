@@ -1,12 +1,10 @@
 """Idempotency-Key (API.md): replay, 422 for another body, 409 while in flight."""
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 
@@ -14,6 +12,7 @@ from mesoplan import idempotency
 from mesoplan.errors import Conflict
 from mesoplan.models import IdempotencyKey, User
 from patients.models import Patient
+from tests.concurrency import race
 from tests.factories import ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,24 +93,11 @@ def test_purge_removes_only_expired_keys(clinician_a):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_first_requests_with_one_key_claim_it_once(clinician_a):
-    barrier = threading.Barrier(4)
-    outcomes = []
-
     def attempt():
-        barrier.wait()
-        try:
-            claim, _ = idempotency.claim_key(user=clinician_a, key="race", fingerprint="f")
-            outcomes.append("claimed" if claim else "replay")
-        except Conflict:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
+        claim, _ = idempotency.claim_key(user=clinician_a, key="race", fingerprint="f")
+        return "claimed" if claim else "replay"
 
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race([attempt] * 4, {Conflict: "conflict"})
     assert sorted(outcomes) == ["claimed", "conflict", "conflict", "conflict"]
 
 

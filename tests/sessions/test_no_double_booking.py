@@ -1,15 +1,15 @@
 """No double booking, ever: the database refuses overlapping appointments of one
 clinician, also when many requests race for the same slot."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from mesoplan.errors import Conflict
 from sessions import booking
 from sessions.models import Appointment, AppointmentStatus
+from tests.concurrency import race
 from tests.factories import PatientFactory
 
 SLOT = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
@@ -61,29 +61,15 @@ def test_postgres_itself_refuses_an_overlap_the_code_did_not_check(clinician_a):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_parallel_bookings_of_one_slot_exactly_one_wins(clinician_a):
     patients = [PatientFactory(practice=clinician_a.practice) for _ in range(50)]
-    barrier = threading.Barrier(50)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def attempt(patient):
-        try:
-            barrier.wait()
+        def book():
             _book(clinician_a, patient)
-            result = "booked"
-        except Conflict:
-            result = "conflict"
-        except Exception as exc:  # pragma: no cover - reported in the assertion below
-            result = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+            return "booked"
 
-    threads = [threading.Thread(target=attempt, args=(p,)) for p in patients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        return book
+
+    outcomes = race([attempt(p) for p in patients], {Conflict: "conflict"})
     assert sorted(set(outcomes)) == ["booked", "conflict"], outcomes
     assert outcomes.count("booked") == 1
     assert Appointment.objects.filter(clinician=clinician_a).count() == 1

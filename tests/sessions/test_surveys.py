@@ -3,12 +3,10 @@ practice or answered by the patient through a one-time link (expires, answers on
 shows only the question and the practice's name, names its own course)."""
 
 import doctest
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from mesoplan.errors import Conflict
 from mesoplan.models import AuditEntry, IdempotencyKey
 from sessions import surveys
 from sessions.models import Survey, SurveyLink
+from tests.concurrency import race
 from tests.sessions.outcome_support import recorded_session
 from tests.sessions.recording_support import booked_course
 
@@ -220,29 +219,12 @@ def test_the_public_form_is_csrf_protected(link):
 def test_two_submits_of_one_link_at_once_store_one_survey(clinician_a):
     course = recorded_session(clinician_a).course
     handed_out = surveys.hand_out_link(actor=clinician_a, course=course)
-    barrier = threading.Barrier(8)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def submit():
-        try:
-            barrier.wait()
-            surveys.answer_link(token=handed_out.token, rating="satisfied")
-            result = "stored"
-        except surveys.LinkGone:
-            result = "gone"
-        except Exception as exc:  # pragma: no cover - reported below
-            result = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+        surveys.answer_link(token=handed_out.token, rating="satisfied")
+        return "stored"
 
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race([submit] * 8, {surveys.LinkGone: "gone"})
     assert sorted(outcomes) == ["gone"] * 7 + ["stored"]
     assert Survey.objects.count() == 1
 
@@ -252,33 +234,15 @@ def test_two_submits_of_one_link_at_once_store_one_survey(clinician_a):
 def test_the_practice_and_the_patient_at_once_store_one_survey(clinician_a):
     course = recorded_session(clinician_a).course
     handed_out = surveys.hand_out_link(actor=clinician_a, course=course)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
     def practice():
-        try:
-            barrier.wait()
-            surveys.record_survey(actor=clinician_a, course=course, rating="satisfied")
-            outcomes.append("practice")
-        except Conflict:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
+        surveys.record_survey(actor=clinician_a, course=course, rating="satisfied")
+        return "practice"
 
     def patient():
-        try:
-            barrier.wait()
-            surveys.answer_link(token=handed_out.token, rating="very_satisfied")
-            outcomes.append("patient")
-        except surveys.LinkGone:
-            outcomes.append("gone")
-        finally:
-            connection.close()
+        surveys.answer_link(token=handed_out.token, rating="very_satisfied")
+        return "patient"
 
-    threads = [threading.Thread(target=practice), threading.Thread(target=patient)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race([practice, patient], {Conflict: "conflict", surveys.LinkGone: "gone"})
     assert sorted(outcomes) in (["gone", "practice"], ["conflict", "patient"])
     assert Survey.objects.count() == 1
