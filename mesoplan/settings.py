@@ -160,6 +160,9 @@ DEFERRAL_RESCREEN_DAYS = env.int("DEFERRAL_RESCREEN_DAYS", default=14)
 REMINDER_LEAD_HOURS = env.int("REMINDER_LEAD_HOURS", default=24)
 # The session form warns about product lots that expire within this many days (sessions.lots).
 LOT_EXPIRY_WARNING_DAYS = env.int("LOT_EXPIRY_WARNING_DAYS", default=30)
+# A session is recorded at most this many days after it was performed (an older date is
+# a typing error, such as year 1).
+SESSION_BACKDATE_DAYS = env.int("SESSION_BACKDATE_DAYS", default=365)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 

@@ -1,6 +1,7 @@
 """Product lots (DOMAIN.md: traceability if an allergic reaction occurs): registering a
 lot, resolving the lot a pass names, and which lots are about to expire."""
 
+import unicodedata
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -16,8 +17,23 @@ from mesoplan.errors import InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import scoped
 from protocols.models import Formulation
+from protocols.planner import add_months
 
 from .models import ProductLot
+
+# An expiry further ahead than this is a typing error (products keep a few years at most).
+LONGEST_SHELF_LIFE_YEARS = 10
+
+
+def normalise_lot_number(text: str) -> str:
+    """The lot number as stored and matched: compatibility characters folded (a
+    full-width M is an M) and whitespace removed, so a look-alike is the same lot and a
+    recall cannot miss it. Case is kept as typed; matching ignores it.
+
+    >>> normalise_lot_number(" \uff2d \uff2c-2611 A ")
+    'ML-2611A'
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def expiry_warning_days() -> int:
@@ -37,7 +53,7 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
     would only offer it where it must not be chosen."""
     if not works_in_practice(actor):
         raise PermissionDenied("Only practice staff register product lots.")
-    lot_number = (lot_number or "").strip()
+    lot_number = normalise_lot_number(lot_number or "")
     errors: dict[str, list[str]] = {}
     if not lot_number:
         errors["lot_number"] = ["Enter the lot number printed on the box."]
@@ -50,6 +66,11 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
         errors["expires_on"] = [
             f"This lot expired on {expires_on:%Y-%m-%d}: an expired lot is not used, so it "
             "is not registered."
+        ]
+    elif expires_on > add_months(today, 12 * LONGEST_SHELF_LIFE_YEARS):
+        errors["expires_on"] = [
+            f"An expiry more than {LONGEST_SHELF_LIFE_YEARS} years ahead is a typing error: "
+            "check the date on the box."
         ]
     if errors or formulation is None:
         raise InvalidInput(errors)
@@ -78,7 +99,7 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
 def lots_by_number(actor, numbers) -> dict[str, ProductLot]:
     """{lower-cased lot number: lot} of the actor's practice for the given numbers, in one
     query (pass validation reads all of a session's lots at once)."""
-    wanted = {str(n).strip().lower() for n in numbers if str(n).strip()}
+    wanted = {normalise_lot_number(str(n)).lower() for n in numbers if str(n).strip()}
     if not wanted:
         return {}
     lots = (

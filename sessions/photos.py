@@ -30,7 +30,7 @@ from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import is_clinician
 from mesoplan.tenancy import ensure_in_scope, scoped
 from patients.selectors import photography_consent
-from protocols.regions import Region
+from protocols.regions import Region, regions_for
 
 from .models import Photo, PhotoPhase, SessionRecord
 
@@ -155,12 +155,14 @@ def _require_clinician(actor) -> None:
         raise PermissionDenied("Only a clinician adds photos.")
 
 
-def _choice_errors(phase: str, region: str) -> dict[str, list[str]]:
+def _choice_errors(phase: str, region: str, indication: str | None) -> dict[str, list[str]]:
     errors = {}
     if phase not in PhotoPhase.values:
         errors["phase"] = [f"Choose one of: {', '.join(PhotoPhase.values)}."]
     if region and region not in Region.values:
         errors["region"] = ["Not a region of the face or the scalp (domain.md, Regions)."]
+    elif region and indication and region not in regions_for(indication):
+        errors["region"] = [f"A {indication} course does not treat this region."]
     return errors
 
 
@@ -174,7 +176,8 @@ def add_photo(
     _require_clinician(actor)
     ensure_in_scope(actor, session_record)
     region = region or ""
-    errors = _choice_errors(phase, region)
+    course = session_record.course
+    errors = _choice_errors(phase, region, course.protocol.indication if course else None)
     if errors:
         raise InvalidInput(errors)
     consent = photography_consent(actor, session_record.patient)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ from protocols.models import Protocol
 from protocols.selectors import formulation_specs, plausible_ranges
 from protocols.specs import FormulationSpec
 
-from .lots import lot_problem, lots_by_number
+from .lots import lot_problem, lots_by_number, normalise_lot_number
 from .models import (
     Appointment,
     AppointmentKind,
@@ -219,7 +220,7 @@ def validate_passes(
     equipment = _equipment_of(actor, passes)
     rows = []
     for index, given in enumerate(passes):
-        lot = lots.get(given.product_lot.strip().lower())
+        lot = lots.get(normalise_lot_number(given.product_lot).lower())
         problem = lot_problem(lot, given.product_lot, formulation_id, on)
         if not given.product_lot.strip():
             problem = "Name the lot the product came from."
@@ -256,12 +257,26 @@ def validate_passes(
 
 
 def _performed_at(appointment: Appointment, performed_at: datetime | None) -> datetime:
+    """When the session was performed: now by default; never ahead of now (beyond clock
+    skew), never before the patient was born nor longer ago than the practice records
+    sessions after the fact (SESSION_BACKDATE_DAYS): year 1 is a typing error."""
     now = timezone.now()
     if performed_at is None:
         return now
     if performed_at > now + FUTURE_SLACK:
         raise InvalidInput(
             {"performed_at": ["A session is recorded after it happened: this is in the future."]}
+        )
+    earliest = now - timedelta(days=settings.SESSION_BACKDATE_DAYS)
+    born = appointment.patient.date_of_birth
+    if performed_at < earliest or performed_at.date() < born:
+        raise InvalidInput(
+            {
+                "performed_at": [
+                    f"A session is recorded within {settings.SESSION_BACKDATE_DAYS} days of "
+                    "when it was performed, and after the patient's birth: check the date."
+                ]
+            }
         )
     return performed_at
 
@@ -409,7 +424,7 @@ def amend_session(
         raise InvalidInput({"reason": ["Say why the record is corrected."]})
     record = (
         SessionRecord.objects.select_for_update(of=("self",))
-        .select_related("course__protocol", "practice", "appointment")
+        .select_related("course__protocol", "practice", "appointment__patient")
         .get(pk=record.pk)
     )
     current = current_version(record)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeScopedMixin
 from mesoplan.api.idempotent import IdempotentPostMixin
+from mesoplan.api.strict import StrictSerializer
 from mesoplan.tenancy import get_scoped_or_404
 from sessions import surveys
 from sessions.models import Course, Survey
@@ -87,6 +88,7 @@ class SurveyLinkViewSet(PracticeScopedMixin, CourseOfUrlMixin, viewsets.GenericV
         "hash of its token.",
     )
     def create(self, request, *args, **kwargs):
+        StrictSerializer(data=request.data or {}).is_valid(raise_exception=True)  # no fields
         handed_out = surveys.hand_out_link(actor=request.user, course=self.course())
         url = request.build_absolute_uri(
             reverse("survey-answer", kwargs={"token": handed_out.token})

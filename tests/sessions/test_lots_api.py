@@ -175,3 +175,13 @@ def test_equipment_lists_devices_and_needles_with_filters(api_a, api_b, practice
     assert api_a.get(reverse("equipment-detail", args=[gun.pk])).json()["name"] == "Meso-gun II"
     assert api_b.get(reverse("equipment-detail", args=[gun.pk])).status_code == 404
     assert api_a.post(reverse("equipment-list"), {}, format="json").status_code == 405
+
+
+def test_an_expiry_decades_ahead_is_a_typing_error(api_a):
+    response = api_a.post(
+        "/api/v1/lots/",
+        {"formulation": "mesolift", "lot_number": "FAR-1", "expires_on": "9999-12-31"},
+        format="json",
+    )
+    assert response.status_code == 400 and "expires_on" in response.json()
+    assert not ProductLot.objects.exists()

@@ -348,3 +348,17 @@ def test_a_body_over_the_photo_limit_is_a_413_on_the_photo_path(api_a, session, 
     assert response.status_code == 413
     assert "1500000 bytes" in response.json()["detail"]
     assert not Photo.objects.exists()
+
+
+def test_a_photo_of_a_region_the_course_does_not_treat_is_refused(clinician_a):
+    session = recorded_session(clinician_a)
+    consent(clinician_a, session.patient)
+    with pytest.raises(InvalidInput) as caught:
+        photos.add_photo(
+            actor=clinician_a,
+            session_record=session,
+            phase="before",
+            region="scalp_vertex",
+            upload=upload(image_bytes()),
+        )
+    assert caught.value.errors == {"region": ["A skin course does not treat this region."]}

@@ -125,3 +125,43 @@ def test_reading_is_a_constant_number_of_queries(api_a, appointment, django_asse
     assert api_a.post(url(appointment), body(passes=passes), format="json").status_code == 201
     with django_assert_max_num_queries(12):
         assert api_a.get(url(appointment)).status_code == 200
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z"])
+def test_a_session_performed_in_year_one_is_a_typing_error(api_a, appointment, when):
+    response = api_a.post(url(appointment), body(performed_at=when), format="json")
+    assert response.status_code == 400 and "performed_at" in response.json()
+    assert not SessionRecord.objects.exists()
+
+
+def test_text_fields_take_only_text(api_a, appointment):
+    response = api_a.post(
+        url(appointment), body(notes=1e308, new_allergies=["ok", 1]), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "notes": ["Not a valid string."],
+        "new_allergies": {"1": ["Not a valid string."]},
+    }
+    numbered = api_a.post(
+        url(appointment), body(passes=[{**SINGLE, "product_lot": 100}]), format="json"
+    )
+    assert numbered.status_code == 400
+    assert numbered.json()["passes"]["0"] == {"product_lot": ["Not a valid string."]}
+    assert not PreSessionCheck.objects.exists()
+
+
+def test_a_look_alike_lot_number_is_the_same_lot(api_a, clinician_a, appointment):
+    response = api_a.post(
+        "/api/v1/lots/",
+        # "L-100" in full-width characters: the same lot as L-100.
+        {
+            "formulation": "mesolift",
+            "lot_number": "\uff2c-\uff11\uff10\uff10",
+            "expires_on": "2030-01-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "lot_number" in response.json()
+    passes = [{**SINGLE, "product_lot": " l - 100 "}]
+    assert api_a.post(url(appointment), body(passes=passes), format="json").status_code == 201

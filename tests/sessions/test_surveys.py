@@ -246,3 +246,9 @@ def test_the_practice_and_the_patient_at_once_store_one_survey(clinician_a):
     outcomes = race([practice, patient], {Conflict: "conflict", surveys.LinkGone: "gone"})
     assert sorted(outcomes) in (["gone", "practice"], ["conflict", "patient"])
     assert Survey.objects.count() == 1
+
+
+def test_a_link_request_with_fields_is_refused(api_a, course):
+    response = api_a.post(link_url(course), {"x": 1}, format="json")
+    assert response.status_code == 400 and response.json() == {"x": ["Unknown field."]}
+    assert not SurveyLink.objects.exists()
