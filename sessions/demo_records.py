@@ -29,6 +29,7 @@ from .models import (
     EquipmentKind,
     Photo,
     ProductLot,
+    SessionAmendment,
     SessionRecord,
     Survey,
 )
@@ -104,7 +105,7 @@ def _passes(rng, indication, lot, device, needle) -> list[PassInput]:
 
 def record_past_sessions(course: Course, seed: int) -> int:
     """Records the course's sessions that are past, as its clinician did on the day."""
-    rng = random.Random(f"{seed}:{course.pk}:records")
+    rng = random.Random(f"{seed}:{course.patient_id}:records")  # patients are seeded
     practice = course.patient.practice
     clinician = course.clinician
     today = practice_today(practice)
@@ -143,35 +144,13 @@ def record_past_sessions(course: Course, seed: int) -> int:
             hair_density_per_cm2=rng.randint(120, 190) if hair else None,
             patient_rating=rng.randint(6, 10),
         )
-    first = course.session_records.order_by("performed_at").first()
-    if first is not None and rng.random() < 0.3 and not first.amendments.exists():
-        current = list(first.passes.order_by("position"))
-        recording.amend_session(
-            actor=clinician,
-            record=first,
-            reason="Volume of the first pass mistyped (demo correction).",
-            passes=[
-                PassInput(
-                    technique=p.technique,
-                    region=p.region,
-                    depth_mm=p.depth_mm,
-                    spacing_mm=p.spacing_mm,
-                    points=p.points,
-                    volume_ml=p.volume_ml + (Decimal("0.1") if i == 0 else 0),
-                    product_lot=p.lot.lot_number,
-                    device=p.device_id,
-                    needle=p.needle_id,
-                )
-                for i, p in enumerate(current)
-            ],
-        )
     if (
         recorded
         and not Photo.objects.filter(patient=course.patient).exists()
-        and random.Random(f"{seed}:{course.pk}:photos").random() < 0.5
+        and random.Random(f"{seed}:{course.patient_id}:photos").random() < 0.5
     ):
         demo_photos(course, clinician)
-    surveys = random.Random(f"{seed}:{course.pk}:survey")
+    surveys = random.Random(f"{seed}:{course.patient_id}:survey")
     if recorded and not Survey.objects.filter(course=course).exists() and surveys.random() < 0.7:
         record_survey(actor=clinician, course=course, rating=surveys.choice(RATINGS))
     return recorded
@@ -212,7 +191,38 @@ def seed_records(staff, seed: int) -> tuple[int, int]:
         recorded += record_past_sessions(course, seed)
     for practice in staff.practices:
         adverse_events(practice)
+        a_correction(practice)
     return recorded, ProductLot.objects.count()
+
+
+def a_correction(practice) -> None:
+    """One corrected record per practice: the first pass's volume was mistyped."""
+    records = SessionRecord.objects.filter(practice=practice)
+    if SessionAmendment.objects.filter(session_record__in=records).exists():
+        return
+    first = records.order_by("performed_at", "pk").first()
+    if first is None:
+        return
+    current = list(first.passes.order_by("position"))
+    recording.amend_session(
+        actor=first.performed_by,
+        record=first,
+        reason="Volume of the first pass mistyped (demo correction).",
+        passes=[
+            PassInput(
+                technique=p.technique,
+                region=p.region,
+                depth_mm=p.depth_mm,
+                spacing_mm=p.spacing_mm,
+                points=p.points,
+                volume_ml=p.volume_ml + (Decimal("0.1") if i == 0 else 0),
+                product_lot=p.lot.lot_number,
+                device=p.device_id,
+                needle=p.needle_id,
+            )
+            for i, p in enumerate(current)
+        ],
+    )
 
 
 EVENTS = [
