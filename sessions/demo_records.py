@@ -33,9 +33,9 @@ from .models import (
     SessionRecord,
     Survey,
 )
+from .pass_input import PassInput
 from .photos import add_photo
 from .pre_check import HERPES, CheckAnswers
-from .recording import PassInput
 from .surveys import record_survey
 
 EQUIPMENT = [

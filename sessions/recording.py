@@ -2,16 +2,14 @@
 pre-session check, the passes, and amendments that correct a record without changing it.
 
 The service contract (STYLE.md): the actor, plain values, role and practice checks, one
-transaction, an audit entry. A check that defers or excludes is stored in a transaction
-of its own and then refused (409): nothing but the check is kept, and the clinician is
+transaction, an audit entry. A check that defers or excludes is stored, committed alone,
+and then refused (409): nothing but the check is kept, and the clinician is
 offered to move the appointment. Everything else is all or nothing.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -23,62 +21,30 @@ from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import Role
-from mesoplan.tenancy import ensure_in_scope, scoped
+from mesoplan.tenancy import ensure_in_scope
 from patients.models import Screening
 from patients.screening import Outcome, UnknownCode
 from protocols.models import Protocol
-from protocols.selectors import formulation_specs, plausible_ranges
+from protocols.selectors import formulation_specs
 from protocols.specs import FormulationSpec
 
-from .lots import lot_problem, lots_by_number, normalise_lot_number
 from .models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
     Course,
-    Equipment,
-    EquipmentKind,
     Pass,
     PreSessionCheck,
     SessionAmendment,
     SessionRecord,
 )
-from .passes import PassValues, pass_errors
+from .pass_input import PassInput, validate_passes
 from .pre_check import CheckAnswers, CheckVerdict, ScreeningBasis, evaluate_check
 from .versions import current_version
 
 # A session is recorded once it happened: a time ahead of now (beyond clock skew) is a
 # typing error, not a plan.
 FUTURE_SLACK = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class PassInput:
-    """One pass as a client sends it: shape already validated, rules not yet."""
-
-    technique: str
-    region: str
-    depth_mm: Decimal | None
-    volume_ml: Decimal | None
-    product_lot: str
-    spacing_mm: Decimal | None = None
-    points: int | None = None
-    device: Any = None  # equipment id
-    needle: Any = None  # equipment id
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "PassInput":
-        return cls(
-            technique=data["technique"],
-            region=data["region"],
-            depth_mm=data.get("depth_mm"),
-            volume_ml=data.get("volume_ml"),
-            product_lot=str(data.get("product_lot") or ""),
-            spacing_mm=data.get("spacing_mm"),
-            points=data.get("points"),
-            device=data.get("device"),
-            needle=data.get("needle"),
-        )
 
 
 @dataclass(frozen=True)
@@ -186,74 +152,6 @@ def _store_check(
         rule_set_version=verdict.rule_set_version,
         created_by=actor,
     )
-
-
-def _equipment_of(actor, passes: Sequence[PassInput]) -> dict:
-    ids = {str(i) for p in passes for i in (p.device, p.needle) if i}
-    if not ids:
-        return {}
-    return {str(e.pk): e for e in scoped(Equipment, actor).filter(pk__in=ids)}
-
-
-def validate_passes(
-    actor,
-    passes: Sequence[PassInput],
-    *,
-    indication: str,
-    formulation_id,
-    on: date,
-    allow_retired: bool = False,
-) -> list[Pass]:
-    """Unsaved Pass rows for valid input, else InvalidInput naming each wrong pass's fields
-    by its index (`{"passes": {"1": {"depth_mm": [...]}}}`, as DRF reports list items)."""
-    if not passes:
-        raise InvalidInput({"passes": ["Record at least one pass."]})
-    errors = pass_errors(
-        [
-            PassValues(p.technique, p.region, p.depth_mm, p.spacing_mm, p.points, p.volume_ml)
-            for p in passes
-        ],
-        plausible_ranges(),
-        indication,
-    )
-    lots = lots_by_number(actor, [p.product_lot for p in passes])
-    equipment = _equipment_of(actor, passes)
-    rows = []
-    for index, given in enumerate(passes):
-        lot = lots.get(normalise_lot_number(given.product_lot).lower())
-        problem = lot_problem(lot, given.product_lot, formulation_id, on)
-        if not given.product_lot.strip():
-            problem = "Name the lot the product came from."
-        if problem:
-            errors.setdefault(index, {})["product_lot"] = [problem]
-        for field, kind in (("device", EquipmentKind.DEVICE), ("needle", EquipmentKind.NEEDLE)):
-            wanted = getattr(given, field)
-            item = equipment.get(str(wanted)) if wanted else None
-            if wanted and (item is None or item.kind != kind):
-                errors.setdefault(index, {})[field] = [
-                    f"No {EquipmentKind(kind).label.lower()} of this practice has this id."
-                ]
-            elif item is not None and not item.is_active and not allow_retired:
-                errors.setdefault(index, {})[field] = [
-                    f"“{item.name}” is retired: choose equipment in use."
-                ]
-        rows.append(
-            Pass(
-                position=index + 1,
-                technique=given.technique,
-                region=given.region,
-                depth_mm=given.depth_mm,  # type: ignore[misc]  # checked above
-                spacing_mm=given.spacing_mm,
-                points=given.points,
-                volume_ml=given.volume_ml,  # type: ignore[misc]
-                lot=lot,
-                device=equipment.get(str(given.device)) if given.device else None,
-                needle=equipment.get(str(given.needle)) if given.needle else None,
-            )
-        )
-    if errors:
-        raise InvalidInput({"passes": {str(i): errors[i] for i in sorted(errors)}})
-    return rows
 
 
 def _performed_at(appointment: Appointment, performed_at: datetime | None) -> datetime:

@@ -16,10 +16,10 @@ from mesoplan.errors import InvalidInput
 from patients.contraindications import CONDITIONS
 from protocols.regions import Region
 
+from .pass_input import PassInput
 from .passes import LABELS, NAPPAGE, REQUIRED, SINGLE_PULSE, TECHNIQUE_NAMES
 from .pre_check import RECONFIRMED_CONDITIONS
 from .prefill import Prefill
-from .recording import PassInput
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TECHNIQUES = (SINGLE_PULSE, NAPPAGE)

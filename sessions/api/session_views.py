@@ -16,8 +16,8 @@ from mesoplan.clock import practice_today
 from mesoplan.tenancy import get_scoped_or_404
 from sessions import recording, selectors
 from sessions.models import Appointment
+from sessions.pass_input import PassInput
 from sessions.pre_check import CheckAnswers
-from sessions.recording import PassInput
 
 from .session_serializers import (
     AmendmentCreateSerializer,

@@ -10,7 +10,7 @@ from protocols.models import Formulation
 from sessions import booking
 from sessions.models import Equipment, ProductLot
 from sessions.pre_check import CheckAnswers
-from sessions.recording import PassInput
+from sessions.pass_input import PassInput
 from tests.factories import PatientFactory
 
 CONSENT = {"informed_consent": True, "expectations_acknowledged": True}
