@@ -9,8 +9,8 @@ from patients import services as patient_services
 from protocols.models import Formulation
 from sessions import booking
 from sessions.models import Equipment, ProductLot
-from sessions.pre_check import CheckAnswers
 from sessions.pass_input import PassInput
+from sessions.pre_check import CheckAnswers
 from tests.factories import PatientFactory
 
 CONSENT = {"informed_consent": True, "expectations_acknowledged": True}
