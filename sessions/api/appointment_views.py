@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeViewSet
+from mesoplan.api.filters import UtcIsoDateTimeFilter
 from mesoplan.api.strict import StrictSerializer
 from mesoplan.tenancy import get_scoped_or_404
 from patients.models import Patient
@@ -21,8 +22,8 @@ from .course_serializers import AppointmentSerializer
 class AppointmentFilter(django_filters.FilterSet):
     clinician = django_filters.UUIDFilter(field_name="clinician_id")
     patient = django_filters.UUIDFilter(field_name="patient_id")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     status = django_filters.ChoiceFilter(choices=AppointmentStatus.choices)
 
     class Meta:

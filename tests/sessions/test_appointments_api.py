@@ -151,3 +151,20 @@ def test_filters(api_a, clinician_a, course, ready_patient):
 def test_appointment_list_query_count_does_not_grow(api_a, course, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         assert api_a.get("/api/v1/appointments/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "status"),
+    [
+        # Python takes offsets to 23:59, PostgreSQL only to 15:59: queried in UTC, it is fine.
+        ("starts_before", "0728-01-06T07:20:17.401-21:52", 200),
+        ("starts_after", "2026-11-25T10:00:00+23:59", 200),
+        # Year 1 at +10:00 is in year 0 in UTC, which no calendar here holds.
+        ("starts_after", "0001-01-01T00:00:00+10:00", 400),
+    ],
+)
+def test_time_filters_take_any_offset_a_client_can_send(api_a, param, value, status):
+    response = api_a.get("/api/v1/appointments/", {param: value})
+    assert response.status_code == status, response.content
+    if status == 400:
+        assert param in response.json()
