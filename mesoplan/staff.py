@@ -26,7 +26,7 @@ from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
-from mesoplan.roles import PRACTICE_ROLES, Role, is_practice_manager
+from mesoplan.roles import PRACTICE_ROLES, Role, require_practice_manager
 from mesoplan.tenancy import ensure_in_scope
 
 # Roles a practice manager may give: the practice's own staff, never a network admin.
@@ -41,11 +41,6 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 class NewAccount:
     user: User
     temporary_password: str | None  # set when MesoPlan generated it: show it once
-
-
-def require_practice_manager(actor) -> None:
-    if not is_practice_manager(actor):
-        raise PermissionDenied("Only a practice manager may manage staff accounts.")
 
 
 def generate_temporary_password() -> str:
@@ -103,7 +98,7 @@ def create_staff(
 ) -> NewAccount:
     """Adds a clinician or practice manager to the manager's own practice. Without a
     password, a temporary one is generated and returned (once)."""
-    require_practice_manager(actor)
+    require_practice_manager(actor, "manage staff accounts")
     _check_role(role)
     username = (username or "").strip()
     # Usernames are unique in the whole network; refuse ones that differ only in case,
@@ -144,7 +139,7 @@ def create_staff(
 def update_staff(*, actor, member: User, **changes: str) -> User:
     """Changes names, e-mail or role. A manager cannot change their own role (the
     practice would risk losing its last manager)."""
-    require_practice_manager(actor)
+    require_practice_manager(actor, "manage staff accounts")
     _member(actor, member)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -176,7 +171,7 @@ def update_staff(*, actor, member: User, **changes: str) -> User:
 def deactivate_staff(*, actor, member: User) -> User:
     """The member can no longer sign in; they are signed out at once (browser and API).
     Their records keep naming them."""
-    require_practice_manager(actor)
+    require_practice_manager(actor, "manage staff accounts")
     _member(actor, member)
     if member.pk == actor.pk:
         raise Conflict("You cannot deactivate your own account.", "own_account")
@@ -191,7 +186,7 @@ def deactivate_staff(*, actor, member: User) -> User:
 
 @transaction.atomic
 def reactivate_staff(*, actor, member: User) -> User:
-    require_practice_manager(actor)
+    require_practice_manager(actor, "manage staff accounts")
     _member(actor, member)
     if member.is_active:
         return member
@@ -205,7 +200,7 @@ def reactivate_staff(*, actor, member: User) -> User:
 def reset_password(*, actor, member: User) -> str:
     """Gives the member a new temporary password (returned once) and signs them out
     everywhere. A manager changes their own password elsewhere, not here."""
-    require_practice_manager(actor)
+    require_practice_manager(actor, "manage staff accounts")
     _member(actor, member)
     if member.pk == actor.pk:
         raise Conflict("You cannot reset your own password here.", "own_account")
@@ -223,7 +218,7 @@ def unlock(*, actor, member: User) -> int:
     """Lifts the sign-in lock-out of the member's username (settings AXES_*: the
     lock-out is per username) by clearing its failed attempts. Returns how many attempt
     records were cleared; clearing nothing changes nothing and is not audited."""
-    require_practice_manager(actor)
+    require_practice_manager(actor, "manage staff accounts")
     _member(actor, member)
     cleared = reset_lockout(username=member.username)
     if cleared:

@@ -10,14 +10,16 @@ answer makes a new screening).
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.roles import is_clinician, works_in_practice
+from mesoplan.roles import (
+    require_clinician,
+    require_practice_staff,
+)
 from mesoplan.tenancy import ensure_in_scope
 from protocols.selectors import formulation_specs
 
@@ -27,19 +29,9 @@ from .screening import Outcome, ScreeningAnswers, UnknownCode, screen
 PATIENT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "email", "phone")
 
 
-def _require_practice_staff(actor) -> None:
-    if not works_in_practice(actor):
-        raise PermissionDenied("This needs a clinician or practice manager account.")
-
-
-def _require_clinician(actor) -> None:
-    if not is_clinician(actor):
-        raise PermissionDenied("Only a clinician may do this.")
-
-
 @transaction.atomic
 def create_patient(*, actor, **details: Any) -> Patient:
-    _require_practice_staff(actor)
+    require_practice_staff(actor, "add or change patients")
     patient = Patient(practice_id=actor.practice_id, created_by=actor, **details)
     patient._history_user = actor  # type: ignore[attr-defined]
     patient.full_clean()
@@ -51,7 +43,7 @@ def create_patient(*, actor, **details: Any) -> Patient:
 @transaction.atomic
 def update_patient(*, actor, patient: Patient, **changes: Any) -> Patient:
     """Changes a patient's details; simple-history keeps the previous version."""
-    _require_practice_staff(actor)
+    require_practice_staff(actor, "add or change patients")
     ensure_in_scope(actor, patient)
     unknown = set(changes) - set(PATIENT_FIELDS)
     if unknown:
@@ -91,7 +83,7 @@ def create_screening(
     expectations_acknowledged: bool = False,
 ) -> Screening:
     """Evaluates the answers with the current rule set and stores answers and result."""
-    _require_clinician(actor)
+    require_clinician(actor, "screen patients and acknowledge cautions")
     ensure_in_scope(actor, patient)
     # Hair answers apply to hair screenings only; the prognosis explanation to men only.
     is_hair = indication == "hair"
@@ -144,7 +136,7 @@ def create_screening(
 @transaction.atomic
 def acknowledge_caution(*, actor, screening: Screening, reason: str) -> ScreeningAcknowledgement:
     """Records the clinician's decision to proceed despite relative contraindications."""
-    _require_clinician(actor)
+    require_clinician(actor, "screen patients and acknowledge cautions")
     ensure_in_scope(actor, screening)
     reason = (reason or "").strip()
     if not reason:
@@ -176,7 +168,7 @@ def record_photography_consent(*, actor, patient: Patient, given: bool) -> Photo
     """The patient's answer to clinical photography, given or withdrawn. Never changes an
     earlier answer: a new row, and the newest is the patient's current answer (a photo
     needs it, sessions/photos.py). Withdrawing keeps the photos already taken."""
-    _require_clinician(actor)
+    require_clinician(actor, "screen patients and acknowledge cautions")
     ensure_in_scope(actor, patient)
     consent = PhotographyConsent.objects.create(patient=patient, given=bool(given), by=actor)
     audit.record(

@@ -10,7 +10,6 @@ checked to be the actor's practice's, one transaction, an audit entry.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils import timezone
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import InvalidInput
-from mesoplan.roles import is_clinician
+from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope, scoped
 
 from .models import (
@@ -36,11 +35,6 @@ from .models import (
 # An onset is observed, not planned: a time ahead of now beyond clock skew is a typo.
 FUTURE_SLACK = timedelta(minutes=10)
 LONGEST_TEXT = 4000
-
-
-def _require_clinician(actor) -> None:
-    if not is_clinician(actor):
-        raise PermissionDenied("Only a clinician records adverse events.")
 
 
 def current_outcome(event: AdverseEvent) -> str:
@@ -108,7 +102,7 @@ def record_adverse_event(
     """Records an adverse event against a performed session, linked to its lots (by
     default every lot of the record's current version; `lot_ids=[]` links none, e.g. a
     haematoma from the needle). The onset is at or after the session."""
-    _require_clinician(actor)
+    require_clinician(actor, "record adverse events")
     ensure_in_scope(actor, session_record)
     record = (
         SessionRecord.objects.select_related("patient")
@@ -162,7 +156,7 @@ def follow_up_adverse_event(
 ) -> AdverseEventFollowUp:
     """A later state of an adverse event: its outcome now and what was done. The event
     itself is never changed."""
-    _require_clinician(actor)
+    require_clinician(actor, "record adverse events")
     ensure_in_scope(actor, event)
     errors: dict[str, list[str]] = {}
     _choice(errors, "outcome", outcome, EventOutcome)

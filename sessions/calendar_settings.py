@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from mesoplan import audit
@@ -21,7 +20,7 @@ from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
 from mesoplan.errors import InvalidInput
 from mesoplan.models import User
-from mesoplan.roles import Role, is_practice_manager
+from mesoplan.roles import Role, require_practice_manager
 from mesoplan.tenancy import ensure_in_scope, scoped
 from protocols.planner import local
 
@@ -54,11 +53,6 @@ class Added:
 def weekday_key(weekday: int) -> str:
     """The field name of a weekday in errors and forms: "monday" ... "sunday"."""
     return Weekday(weekday).name.lower()
-
-
-def _require_manager(actor) -> None:
-    if not is_practice_manager(actor):
-        raise PermissionDenied("Only a practice manager may change the calendar settings.")
 
 
 def _checked_hours(hours: Mapping[int, DayHours]) -> dict[int, list[tuple[time, time]]]:
@@ -141,7 +135,7 @@ def _summary_of_days(first: date, last: date, reason: str) -> str:
 def set_opening_hours(*, actor, hours: Mapping[int, DayHours]) -> dict[int, list]:
     """Replaces the practice's opening hours: each weekday's periods (several make a
     split day); a weekday without periods is closed."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     checked = _checked_hours(hours)
     if not checked:
         # No rows at all would fall back to the default week: refuse rather than mislead.
@@ -162,7 +156,7 @@ def set_opening_hours(*, actor, hours: Mapping[int, DayHours]) -> dict[int, list
 def add_closures(*, actor, first: date, last: date | None = None, reason: str = "") -> Added:
     """Closes the practice from `first` to `last` (one day without it). Days already
     closed keep their entry."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     last = last or first
     days = _span(first, last)
     reason = reason.strip()
@@ -181,7 +175,7 @@ def add_closures(*, actor, first: date, last: date | None = None, reason: str = 
 
 @transaction.atomic
 def remove_closure(*, actor, closure: Closure) -> None:
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     ensure_in_scope(actor, closure)
     summary = _summary_of_days(closure.day, closure.day, closure.reason)
     closure.delete()
@@ -198,7 +192,7 @@ def _clinician(actor, clinician: User) -> None:
 def set_working_hours(*, actor, clinician: User, hours: Mapping[int, DayHours]) -> dict[int, list]:
     """Replaces the clinician's working hours. Without any, the clinician works the
     practice's opening hours; with some, only these (within the opening hours)."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     _clinician(actor, clinician)
     checked = _checked_hours(hours)
     WorkingHours.objects.filter(clinician=clinician).delete()
@@ -222,7 +216,7 @@ def add_absence(
     *, actor, clinician: User, starts_on: date, ends_on: date | None = None, reason: str = ""
 ) -> Added:
     """The clinician is away from `starts_on` to `ends_on` (inclusive)."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     _clinician(actor, clinician)
     ends_on = ends_on or starts_on
     _span(starts_on, ends_on)
@@ -241,7 +235,7 @@ def add_absence(
 
 @transaction.atomic
 def remove_absence(*, actor, absence: Absence) -> None:
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     ensure_in_scope(actor, absence)
     summary = f"{absence.clinician.display_name}: " + _summary_of_days(
         absence.starts_on, absence.ends_on, absence.reason
@@ -253,7 +247,7 @@ def remove_absence(*, actor, absence: Absence) -> None:
 @transaction.atomic
 def set_kind_lengths(*, actor, minutes: Mapping[str, int | None]) -> None:
     """The default length of each appointment kind; None goes back to the default."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the calendar settings")
     low, high = KIND_MINUTES_RANGE
     errors = {
         kind: [f"Enter {low} to {high} minutes."]

@@ -7,24 +7,18 @@ The service contract (STYLE.md): the actor, a practice manager only, another pra
 equipment not found (404), one transaction, an audit entry (EQUIPMENT_SET).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import InvalidInput
-from mesoplan.roles import is_practice_manager
+from mesoplan.roles import require_practice_manager
 from mesoplan.tenancy import ensure_in_scope, scoped
 
 from .models import Equipment, EquipmentKind
 
 LONGEST_NAME = Equipment._meta.get_field("name").max_length
-
-
-def _require_manager(actor) -> None:
-    if not is_practice_manager(actor):
-        raise PermissionDenied("Only a practice manager may change the practice's equipment.")
 
 
 def equipment_for(actor) -> QuerySet[Equipment]:
@@ -36,7 +30,7 @@ def equipment_for(actor) -> QuerySet[Equipment]:
 def add_equipment(*, actor, kind: str, name: str) -> Equipment:
     """Adds a device or needle; a retired one of the same kind and name is brought back
     (one row per name, so the records that named it keep pointing at it)."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the practice's equipment")
     name = " ".join((name or "").split())
     errors: dict[str, list[str]] = {}
     if kind not in EquipmentKind.values:
@@ -68,7 +62,7 @@ def add_equipment(*, actor, kind: str, name: str) -> Equipment:
 @transaction.atomic
 def retire_equipment(*, actor, equipment: Equipment) -> Equipment:
     """Takes a device or needle out of use; the records that name it keep it."""
-    _require_manager(actor)
+    require_practice_manager(actor, "change the practice's equipment")
     ensure_in_scope(actor, equipment)
     item = Equipment.objects.select_for_update().get(pk=equipment.pk)
     if item.is_active:

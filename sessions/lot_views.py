@@ -8,7 +8,6 @@ Reading and exporting a recall are audited, as the API does.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from mesoplan.audit import Action
 from mesoplan.clock import practice_today
 from mesoplan.errors import InvalidInput
 from mesoplan.keyset import InvalidCursor, page_after
-from mesoplan.roles import is_practice_manager
+from mesoplan.roles import require_practice_manager
 from mesoplan.tenancy import get_scoped_or_404
 from protocols.models import Formulation
 
@@ -180,11 +179,6 @@ def lot_recipients_csv(request, pk):
 # --- Equipment (practice managers) ---------------------------------------------------
 
 
-def _require_manager(request) -> None:
-    if not is_practice_manager(request.user):
-        raise PermissionDenied
-
-
 def _equipment_page(request, *, form=None, status=200):
     items = list(equipment.equipment_for(request.user))
     context = {
@@ -200,14 +194,14 @@ def _equipment_page(request, *, form=None, status=200):
 @practice_staff_required
 @require_GET
 def equipment_page(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "keep the equipment")
     return _equipment_page(request)
 
 
 @practice_staff_required
 @require_POST
 def equipment_add(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "keep the equipment")
     form = EquipmentForm(request.POST)
     if form.is_valid():
         try:
@@ -223,7 +217,7 @@ def equipment_add(request):
 @practice_staff_required
 @require_POST
 def equipment_retire(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "keep the equipment")
     item = get_scoped_or_404(Equipment, request.user, pk=request.POST.get("equipment"))
     equipment.retire_equipment(actor=request.user, equipment=item)
     messages.success(

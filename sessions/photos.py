@@ -18,7 +18,6 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,7 +26,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.roles import is_clinician
+from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope, scoped
 from patients.selectors import photography_consent
 from protocols.regions import Region, regions_for
@@ -150,11 +149,6 @@ def clean_image(upload: IO[bytes], *, size: int, max_bytes: int, max_pixels: int
         raise _image_error(f"This is not a {kinds} image that can be read.") from exc
 
 
-def _require_clinician(actor) -> None:
-    if not is_clinician(actor):
-        raise PermissionDenied("Only a clinician adds photos.")
-
-
 def _choice_errors(phase: str, region: str, indication: str | None) -> dict[str, list[str]]:
     errors = {}
     if phase not in PhotoPhase.values:
@@ -173,7 +167,7 @@ def add_photo(
     any metadata. 409 `no_photo_consent` unless the patient's current answer to
     photography is consent; 400 naming `image` for anything but a readable JPEG, PNG or
     WebP within the size and pixel limits."""
-    _require_clinician(actor)
+    require_clinician(actor, "add photos")
     ensure_in_scope(actor, session_record)
     region = region or ""
     course = session_record.course

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.roles import Role
+from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope
 from patients.models import Screening
 from patients.screening import Outcome, UnknownCode
@@ -53,11 +52,6 @@ class Treatment:
 
     course: Course
     protocol: Protocol
-
-
-def _require_clinician(actor) -> None:
-    if getattr(actor, "role", None) != Role.CLINICIAN:
-        raise PermissionDenied("Only a clinician records a session.")
 
 
 def treatment_of(appointment: Appointment) -> Treatment:
@@ -194,7 +188,7 @@ def record_session(
 ) -> SessionRecord:
     """Checks, then records the session and marks the appointment completed; the course
     is completed with its last session. A blocking check is stored and refused (409)."""
-    _require_clinician(actor)
+    require_clinician(actor, "record or correct a session")
     ensure_in_scope(actor, appointment)
     with transaction.atomic():
         appointment = (
@@ -315,7 +309,7 @@ def amend_session(
 ) -> SessionAmendment:
     """A correction: a new version of the record's passes (and notes, time), with the
     reason. The original and earlier versions stay as they were."""
-    _require_clinician(actor)
+    require_clinician(actor, "record or correct a session")
     ensure_in_scope(actor, record)
     reason = (reason or "").strip()
     if not reason:

@@ -7,24 +7,18 @@ found (404). A failed form shows the page again with its errors (400).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today
 from mesoplan.errors import InvalidInput
-from mesoplan.roles import is_practice_manager
+from mesoplan.roles import require_practice_manager
 from mesoplan.tenancy import get_scoped_or_404, scoped
 from sessions import calendar_settings, selectors
 from sessions.calendar_settings import Added, describe_hours
 from sessions.forms import DaysForm, HoursForm, KindLengthsForm, add_service_errors
 from sessions.models import Absence, AppointmentKind, Closure
-
-
-def _require_manager(request) -> None:
-    if not is_practice_manager(request.user):
-        raise PermissionDenied
 
 
 def _clashes(request, added: Added, what: str) -> None:
@@ -70,14 +64,14 @@ def _settings_page(request, *, status=200, **forms):
 @practice_staff_required
 @require_http_methods(["GET"])
 def settings_page(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "change the calendar settings")
     return _settings_page(request)
 
 
 @practice_staff_required
 @require_POST
 def opening_hours(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "change the calendar settings")
     form = HoursForm(request.POST, prefix="opening")
     if form.is_valid():
         try:
@@ -93,7 +87,7 @@ def opening_hours(request):
 @practice_staff_required
 @require_POST
 def closure_add(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "change the calendar settings")
     practice = request.user.practice
     form = DaysForm(request.POST, prefix="closure", date_format=practice.date_format)
     if form.is_valid():
@@ -114,7 +108,7 @@ def closure_add(request):
 @practice_staff_required
 @require_POST
 def closure_remove(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "change the calendar settings")
     closure = get_scoped_or_404(Closure, request.user, pk=request.POST.get("closure"))
     calendar_settings.remove_closure(actor=request.user, closure=closure)
     messages.success(request, f"The practice is open again on {closure.day:%d %b %Y}.")
@@ -124,7 +118,7 @@ def closure_remove(request):
 @practice_staff_required
 @require_POST
 def kind_lengths(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "change the calendar settings")
     form = KindLengthsForm(request.POST, prefix="lengths")
     if form.is_valid():
         try:
@@ -143,7 +137,7 @@ def kind_lengths(request):
 def _clinician(request, pk):
     """The practice's clinician (404 for anyone else's), then the manager check (403)."""
     clinician = get_scoped_or_404(selectors.clinicians_for(request.user), request.user, pk=pk)
-    _require_manager(request)
+    require_practice_manager(request.user, "change the calendar settings")
     return clinician
 
 

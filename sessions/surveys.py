@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.roles import works_in_practice
+from mesoplan.roles import require_practice_staff
 from mesoplan.tenancy import Scope, ensure_in_scope
 
 from .models import Course, Rating, SessionRecord, Survey, SurveyLink, SurveySource
@@ -59,11 +58,6 @@ def token_hash(token: str) -> str:
     'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
     """
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _require_practice_staff(actor) -> None:
-    if not works_in_practice(actor):
-        raise PermissionDenied("Only practice staff enter a survey or hand out its link.")
 
 
 def _clean(rating: str, comment: str | None) -> str:
@@ -121,7 +115,7 @@ def _create(course: Course, rating: str, comment: str, source: str, entered_by) 
 @transaction.atomic
 def record_survey(*, actor, course: Course, rating: str, comment: str = "") -> Survey:
     """The practice enters the patient's answer (a clinician or the practice manager)."""
-    _require_practice_staff(actor)
+    require_practice_staff(actor, "enter a survey or hand out its link")
     ensure_in_scope(actor, course)
     comment = _clean(rating, comment)
     course = _locked(course)
@@ -141,7 +135,7 @@ def record_survey(*, actor, course: Course, rating: str, comment: str = "") -> S
 def hand_out_link(*, actor, course: Course) -> HandedOutLink:
     """A one-time link for the patient to answer the course's survey. 409 when the course
     already has its survey or no session of it is recorded yet."""
-    _require_practice_staff(actor)
+    require_practice_staff(actor, "enter a survey or hand out its link")
     ensure_in_scope(actor, course)
     course = _locked(course)
     _can_be_surveyed(course)

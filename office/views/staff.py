@@ -7,7 +7,6 @@ before the role is checked, so a stranger's id is simply not found (404).
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +16,7 @@ from mesoplan.access import practice_staff_required
 from mesoplan.auth.lockout import LOCKOUT_MINUTES, locked_out_usernames
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
-from mesoplan.roles import is_practice_manager
+from mesoplan.roles import require_practice_manager
 from mesoplan.selectors import staff_for, staff_with_lockouts
 from mesoplan.tenancy import get_scoped_or_404
 from office.forms import StaffCreateForm, StaffDetailsForm
@@ -26,14 +25,9 @@ from office.forms import StaffCreateForm, StaffDetailsForm
 SHOW_ONCE_KEY = "office.temporary_password"
 
 
-def _require_manager(request) -> None:
-    if not is_practice_manager(request.user):
-        raise PermissionDenied
-
-
 def _member_or_404(request, pk) -> User:
     member = get_scoped_or_404(staff_for(request.user), request.user, pk=pk)
-    _require_manager(request)
+    require_practice_manager(request.user, "manage staff accounts")
     return member
 
 
@@ -57,7 +51,7 @@ def _add_errors(form, exc: InvalidInput) -> None:
 
 @practice_staff_required
 def staff_list(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "manage staff accounts")
     context = {
         "rows": staff_with_lockouts(request.user),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
@@ -69,7 +63,7 @@ def staff_list(request):
 @practice_staff_required
 @require_http_methods(["GET", "POST"])
 def staff_create(request):
-    _require_manager(request)
+    require_practice_manager(request.user, "manage staff accounts")
     form = StaffCreateForm(request.POST or None, initial={"role": "clinician"})
     if request.method == "POST" and form.is_valid():
         try:
