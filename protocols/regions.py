@@ -65,3 +65,12 @@ def area_of(region: str) -> str | None:
     'neck_and_chest'
     """
     return next((area for area, codes in AREAS.items() if region in codes), None)
+
+
+def region_label(code: str) -> str:
+    """The region's name, or its code if unknown.
+
+    >>> region_label("cheek_left"), region_label("elbow")
+    ('Cheek, left', 'elbow')
+    """
+    return str(Region(code).label) if code in Region.values else code

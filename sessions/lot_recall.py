@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from mesoplan.clock import practice_zone
 from mesoplan.tenancy import scoped
-from protocols.regions import Region
+from protocols.regions import region_label
 
 from .adverse_events import current_outcome
 from .models import AdverseEvent, EventOutcome, Pass, ProductLot, SessionRecord
@@ -45,7 +45,7 @@ class Recipient:
 
     @property
     def region_names(self) -> list[str]:
-        return [str(Region(code).label) for code in self.regions]
+        return [region_label(code) for code in self.regions]
 
     @property
     def events_with_outcome(self) -> list[tuple[AdverseEvent, str]]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from protocols.regions import Region, regions_for
+from protocols.regions import region_label, regions_for
 from protocols.specs import RangeSpec
 
 SINGLE_PULSE = "single_pulse"
@@ -108,7 +108,7 @@ def order_errors(passes: Sequence[PassValues]) -> PassErrors:
         if values.technique == NAPPAGE:
             napped.add(values.region)
         elif values.technique == SINGLE_PULSE and values.region in napped:
-            label = Region(values.region).label if values.region in Region.values else values.region
+            label = region_label(values.region)
             errors[index] = {
                 "technique": [
                     f"{label}: single-pulse after nappage. Within a region, single-pulse "

@@ -23,7 +23,9 @@ from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope
 from patients.models import Screening
 from patients.screening import Outcome, UnknownCode
+from patients.selectors import latest_screening
 from protocols.models import Protocol
+from protocols.regions import region_label
 from protocols.selectors import formulation_specs
 from protocols.specs import FormulationSpec
 
@@ -94,16 +96,10 @@ def screening_basis(screening: Screening, sex: str) -> ScreeningBasis:
     )
 
 
-def basis_screening(course: Course) -> Screening:
+def basis_screening(actor, course: Course) -> Screening:
     """The patient's latest screening for the course's indication (a re-screening during
     the course supersedes the one it was booked on)."""
-    latest = (
-        Screening.objects.filter(
-            patient_id=course.patient_id, indication=course.protocol.indication
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    latest = latest_screening(actor, course.patient, course.protocol.indication)
     return latest or course.screening
 
 
@@ -116,9 +112,9 @@ def _formulation_spec(protocol: Protocol) -> FormulationSpec:
 
 
 def check_before_session(
-    *, appointment: Appointment, treatment: Treatment, answers: CheckAnswers
-) -> tuple[CheckVerdict, Screening]:
-    screening = basis_screening(treatment.course)
+    *, actor, appointment: Appointment, treatment: Treatment, answers: CheckAnswers
+) -> CheckVerdict:
+    screening = basis_screening(actor, treatment.course)
     try:
         verdict = evaluate_check(
             screening_basis(screening, appointment.patient.sex),
@@ -127,7 +123,7 @@ def check_before_session(
         )
     except UnknownCode as exc:
         raise InvalidInput({"conditions": [str(exc)]}) from exc
-    return verdict, screening
+    return verdict
 
 
 def _store_check(
@@ -204,8 +200,8 @@ def record_session(
                 {"status": appointment.status},
             )
         treatment = treatment_of(appointment)
-        verdict, _screening = check_before_session(
-            appointment=appointment, treatment=treatment, answers=answers
+        verdict = check_before_session(
+            actor=actor, appointment=appointment, treatment=treatment, answers=answers
         )
         if not verdict.is_blocked:
             if verdict.errors:
@@ -293,7 +289,7 @@ def _complete_course_if_done(course: Course, appointment: Appointment) -> None:
 
 
 def _summary(rows: Sequence[Pass]) -> str:
-    regions = list(dict.fromkeys(r.get_region_display() for r in rows))
+    regions = [region_label(code) for code in dict.fromkeys(r.region for r in rows)]
     return f"{len(rows)} passes: {', '.join(str(r) for r in regions)}"[:300]
 
 

@@ -60,7 +60,8 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
     start (the previous session, or the record being corrected)."""
     treatment = recording.treatment_of(appointment)
     protocol = treatment.protocol
-    screening = recording.basis_screening(treatment.course)
+    screening = recording.basis_screening(request.user, treatment.course)
+    herpes_prone = HERPES in screening.conditions
     lots, lot_choices, expiring = _lot_choices(request, protocol.formulation_id)
     previous: SessionRecord | None
     previous_passes: list | None
@@ -83,7 +84,7 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
         "lots": lots,
         "expiring": expiring,
         "warning_days": expiry_warning_days(),
-        "herpes_prone": HERPES in screening.conditions,
+        "herpes_prone": herpes_prone,
         "areas": [(area, [r for r in codes if r in region_codes]) for area, codes in AREAS.items()],
         "form_kwargs": {
             "region_codes": region_codes,
@@ -92,7 +93,7 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
             "needles": equipment["needle"],
             "start": start,
             "asks_pregnancy": appointment.patient.sex != "male",
-            "herpes_prone": HERPES in screening.conditions,
+            "herpes_prone": herpes_prone,
         },
     }
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from protocols.regions import Region
+from protocols.regions import region_label
 
 from .models import AppointmentStatus
 from .passes import NAPPAGE, SINGLE_PULSE
@@ -59,15 +59,6 @@ def regions_done(passes: Iterable[Any]) -> tuple[RegionDone, ...]:
     for p in passes:
         order.setdefault(p.region, []).append(p.technique)
     return tuple(RegionDone(region_label(r), tuple(t)) for r, t in order.items())
-
-
-def region_label(code: str) -> str:
-    """The region's name, or its code if unknown.
-
-    >>> region_label("cheek_left"), region_label("elbow")
-    ('Cheek, left', 'elbow')
-    """
-    return str(Region(code).label) if code in Region.values else code
 
 
 def course_timeline(
