@@ -3,27 +3,20 @@
 reads one, `.../{event}/follow-ups/` adds a follow-up. An appointment without a session
 record has nothing to attach an event to: 404, as for another practice's appointment."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeReadOnlyViewSet
-from mesoplan.tenancy import scoped
 from sessions import adverse_events
-from sessions.models import AdverseEvent, SessionRecord
+from sessions.models import AdverseEvent
 
 from .adverse_event_serializers import (
     AdverseEventCreateSerializer,
     AdverseEventSerializer,
     FollowUpCreateSerializer,
 )
-
-NO_SESSION = (
-    "No session is recorded for this appointment: an adverse event is recorded against a "
-    "performed session."
-)
+from .session_of_appointment import SessionOfAppointmentMixin
 
 
 @extend_schema_view(
@@ -32,24 +25,11 @@ NO_SESSION = (
         "follow-ups. 404 when the appointment has no session record."
     )
 )
-class AdverseEventViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
+class AdverseEventViewSet(
+    SessionOfAppointmentMixin, mixins.CreateModelMixin, PracticeReadOnlyViewSet
+):
     serializer_class = AdverseEventSerializer
     model = AdverseEvent
-
-    def session_record(self) -> SessionRecord:
-        if not hasattr(self, "_record"):
-            try:
-                record = (
-                    scoped(SessionRecord, self.request.user)
-                    .filter(appointment_id=self.kwargs["appointment_pk"])
-                    .first()
-                )
-            except (ValueError, ValidationError):  # a junk id is simply not found
-                record = None
-            if record is None:
-                raise NotFound(NO_SESSION)
-            self._record = record
-        return self._record
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no appointment

@@ -16,9 +16,8 @@ from rest_framework.response import Response
 from mesoplan.api.base import PracticeScopedMixin
 from mesoplan.api.conditional import ETagMixin
 from mesoplan.api.idempotent import IdempotentPostMixin
-from mesoplan.tenancy import get_scoped_or_404
 from sessions import measures, photos
-from sessions.models import OutcomeMeasure, Photo, SessionRecord
+from sessions.models import OutcomeMeasure, Photo
 from sessions.photo_http import photo_response
 
 from .outcome_serializers import (
@@ -27,24 +26,9 @@ from .outcome_serializers import (
     PhotoSerializer,
     PhotoUploadSerializer,
 )
+from .session_of_appointment import NO_SESSION, SessionOfAppointmentMixin
 
-NO_SESSION = OpenApiResponse(
-    description="No such appointment of this practice, or no session recorded for it yet."
-)
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
-
-
-class SessionOfAppointmentMixin:
-    """The session record of the appointment in the URL, within the actor's practice."""
-
-    def session_record(self) -> SessionRecord:
-        if not hasattr(self, "_session_record"):
-            self._session_record = get_scoped_or_404(
-                SessionRecord.objects.select_related("patient"),
-                self.request.user,  # type: ignore[attr-defined]
-                appointment_id=self.kwargs["appointment_pk"],  # type: ignore[attr-defined]
-            )
-        return self._session_record
 
 
 class SessionMeasureViewSet(

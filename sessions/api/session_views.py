@@ -3,7 +3,6 @@ pre-session check, read it with every version, amend it."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from mesoplan import audit
@@ -19,6 +18,7 @@ from sessions.models import Appointment
 from sessions.pass_input import PassInput
 from sessions.pre_check import CheckAnswers
 
+from .session_of_appointment import NO_SESSION, SessionOfAppointmentMixin
 from .session_serializers import (
     AmendmentCreateSerializer,
     SessionCreateSerializer,
@@ -32,7 +32,11 @@ CHECK_CONFLICT = OpenApiResponse(
 
 
 class SessionRecordViewSet(
-    IdempotentPostMixin, ETagMixin, PracticeScopedMixin, viewsets.GenericViewSet
+    IdempotentPostMixin,
+    ETagMixin,
+    PracticeScopedMixin,
+    SessionOfAppointmentMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = [WorksInPractice]
     serializer_class = SessionRecordSerializer
@@ -41,22 +45,17 @@ class SessionRecordViewSet(
     def _appointment(self) -> Appointment:
         return get_scoped_or_404(Appointment, self.request.user, pk=self.kwargs["appointment_pk"])
 
-    def _record(self, appointment):
-        record = (
-            selectors.session_records_for(self.request.user).filter(appointment=appointment).first()
-        )
-        if record is None:
-            raise NotFound("This appointment has no recorded session.")
-        return record
+    def session_records(self):
+        return selectors.session_records_for(self.request.user)
 
     @extend_schema(
         responses={
             200: SessionRecordSerializer,
-            404: OpenApiResponse(description="No such appointment, or no session recorded."),
+            404: NO_SESSION,
         }
     )
     def retrieve(self, request, appointment_pk=None):
-        record = self._record(self._appointment())
+        record = self.session_record()
         audit.record(
             request.user,
             Action.SESSION_VIEW,
@@ -89,21 +88,19 @@ class SessionRecordViewSet(
             performed_at=data.get("performed_at"),
             notes=data["notes"],
         )
-        fresh = selectors.session_records_for(request.user).get(pk=record.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self._created(record)
 
     @extend_schema(
         request=AmendmentCreateSerializer,
         responses={
             201: SessionRecordSerializer,
-            404: OpenApiResponse(description="No such appointment, or no session recorded."),
+            404: NO_SESSION,
         },
     )
     def amend(self, request, appointment_pk=None):
         """Correct a recorded session: a new version of its passes (and notes, time), with
         the reason. Earlier versions stay readable under `versions`."""
-        appointment = self._appointment()
-        record = self._record(appointment)
+        record = self.session_record()
         body = AmendmentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -115,6 +112,9 @@ class SessionRecordViewSet(
             notes=data["notes"],
             performed_at=data["performed_at"],
         )
-        return Response(
-            self.get_serializer(self._record(appointment)).data, status=status.HTTP_201_CREATED
-        )
+        return self._created(record)
+
+    def _created(self, record):
+        """The record as it stands now, with every version (read afresh)."""
+        fresh = self.session_records().get(pk=record.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)

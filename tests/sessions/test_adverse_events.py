@@ -187,7 +187,7 @@ def test_an_appointment_without_a_session_record_is_404(api_a, clinician_a):
     url = reverse("session-adverse-event-list", args=[appointment.pk])
     response = api_a.get(url)
     assert response.status_code == 404
-    assert "No session is recorded for this appointment" in response.json()["detail"]
+    assert "This appointment has no recorded session." in response.json()["detail"]
     assert api_a.post(url, {}, format="json").status_code == 404
 
 
