@@ -48,7 +48,7 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DJANGO_DEBUG=1 $(BIN)/mypy mesoplan patients protocols sessions reports office
+	DJANGO_DEBUG=1 $(BIN)/mypy mesoplan protocols patients scheduling lots sessions outcomes reports office
 	$(BIN)/lint-imports --no-logo
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 

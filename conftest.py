@@ -124,6 +124,13 @@ def manager_a(practice_a):
 
 
 @pytest.fixture
+def manager_b(practice_b):
+    from tests.factories import ManagerFactory
+
+    return ManagerFactory(practice=practice_b, username="mgr_b")
+
+
+@pytest.fixture
 def clinician_b(practice_b):
     from tests.factories import ClinicianFactory
 
@@ -173,3 +180,26 @@ def browser_a(client, clinician_a):
 def browser_b(client, clinician_b):
     client.force_login(clinician_b)
     return client
+
+
+@pytest.fixture
+def as_manager(client, manager_a):
+    client.force_login(manager_a)
+    return client
+
+
+# --- A patient ready to book a skin course (the calendar's and the lots' tests) --------
+@pytest.fixture
+def ready_patient(clinician_a):
+    from patients import services
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(practice=clinician_a.practice, first_name="Clara", last_name="Engel")
+    services.create_screening(
+        actor=clinician_a,
+        patient=patient,
+        indication="skin",
+        informed_consent=True,
+        expectations_acknowledged=True,
+    )
+    return patient

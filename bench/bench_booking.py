@@ -11,15 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from patients import services
-from sessions import booking
+from scheduling import booking
 from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 
-RAW_OVERLAP = """SELECT 1 FROM clinical_sessions_appointment WHERE clinician_id = %s
+RAW_OVERLAP = """SELECT 1 FROM scheduling_appointment WHERE clinician_id = %s
 AND starts_at < %s AND ends_at > %s AND status <> 'cancelled' LIMIT 1"""
-RAW_APPOINTMENT = """INSERT INTO clinical_sessions_appointment (id, practice_id, patient_id,
+RAW_APPOINTMENT = """INSERT INTO scheduling_appointment (id, practice_id, patient_id,
 clinician_id, course_id, kind, sequence, starts_at, ends_at, status, created_at, updated_at)
 VALUES (%s, %s, %s, %s, %s, 'course', %s, %s, %s, 'scheduled', now(), now())"""
-RAW_COURSE = """INSERT INTO clinical_sessions_course (id, patient_id, protocol_id, clinician_id,
+RAW_COURSE = """INSERT INTO scheduling_course (id, patient_id, protocol_id, clinician_id,
 screening_id, initial_interval_days, targets, combinations, status, created_by_id,
 created_at, updated_at) VALUES (%s, %s, %s, %s, %s, 7, '[]', '[]', 'active', %s, now(), now())"""
 RAW_AUDIT = """INSERT INTO mesoplan_auditentry (at, actor_id, actor_name, practice_id, action,

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sessions.models import Appointment, AppointmentKind
+from scheduling.models import Appointment, AppointmentKind
 from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 
 

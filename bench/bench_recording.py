@@ -10,14 +10,16 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from outcomes.selectors import course_timelines
 from patients import services
-from sessions import booking, recording, selectors
-from sessions.models import AppointmentStatus, Course
+from scheduling import booking, selectors
+from scheduling.models import AppointmentStatus, Course
+from sessions import recording
 from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 from tests.sessions.recording_support import a_pass, fine_check, lot
 
 REGIONS = ("forehead", "glabella", "cheek_left", "cheek_right")
-RAW_LOT = """SELECT id, formulation_id, expires_on FROM clinical_sessions_productlot
+RAW_LOT = """SELECT id, formulation_id, expires_on FROM lots_productlot
 WHERE practice_id = %s AND lower(lot_number) = ANY(%s)"""
 RAW_CHECK = """INSERT INTO clinical_sessions_presessioncheck (id, practice_id, appointment_id,
 patient_id, conditions, new_allergies, caution_acknowledgement, findings, outcome,
@@ -28,17 +30,17 @@ patient_id, course_id, formulation_id, pre_check_id, performed_at, performed_by_
 created_by_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, now(), %s, '', %s, now())"""
 RAW_PASSES = """INSERT INTO clinical_sessions_pass (id, session_record_id, version, position,
 technique, region, depth_mm, spacing_mm, points, volume_ml, lot_id) VALUES """
-RAW_APPOINTMENT = """UPDATE clinical_sessions_appointment SET status = 'completed',
+RAW_APPOINTMENT = """UPDATE scheduling_appointment SET status = 'completed',
 updated_at = now() WHERE id = %s"""
 RAW_AUDIT = """INSERT INTO mesoplan_auditentry (at, actor_id, actor_name, practice_id, action,
 object_type, object_id, summary, details) VALUES (now(), %s, 'x', %s, 'session.record',
 'sessionrecord', %s, '', '{}')"""
 RAW_TIMELINE = """SELECT a.id, a.sequence, a.status, a.starts_at, r.id, r.performed_at,
 p.technique, p.region, p.volume_ml, l.lot_number
-FROM clinical_sessions_appointment a
+FROM scheduling_appointment a
 LEFT JOIN clinical_sessions_sessionrecord r ON r.appointment_id = a.id
 LEFT JOIN clinical_sessions_pass p ON p.session_record_id = r.id
-LEFT JOIN clinical_sessions_productlot l ON l.id = p.lot_id
+LEFT JOIN lots_productlot l ON l.id = p.lot_id
 WHERE a.patient_id = %s ORDER BY a.starts_at, p.version, p.position"""
 
 
@@ -172,7 +174,7 @@ def bench_timeline(practice, clinician) -> None:
 
         def read(patient=patient):
             rows = selectors.patient_courses(clinician, patient, timezone.now())
-            return selectors.course_timelines(clinician, patient, [c for c, _ in rows])
+            return course_timelines(clinician, patient, [c for c, _ in rows])
 
         with CaptureQueriesContext(connection) as ctx:
             read()

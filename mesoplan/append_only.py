@@ -1,4 +1,4 @@
-"""Database guards for append-only records (STYLE.md): the database itself refuses to
+"""Database guards for append-only records (docs/conventions.md): the database itself refuses to
 rewrite a clinical record or an audit entry, whatever the code above it does.
 
 Use in a migration: `operations = [append_only_guard("app_table", ...)]`. On PostgreSQL
@@ -19,6 +19,13 @@ $$ LANGUAGE plpgsql;
 """
 
 
+def sqlite_guard(trigger: str, table: str) -> str:
+    return (
+        f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} "
+        "BEGIN SELECT RAISE(ABORT, 'append-only record: UPDATE is not allowed'); END;"
+    )
+
+
 def install_guards(schema_editor, tables: list[str]) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -30,10 +37,7 @@ def install_guards(schema_editor, tables: list[str]) -> None:
             )
     elif vendor == "sqlite":
         for table in tables:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE ON {table} "
-                "BEGIN SELECT RAISE(ABORT, 'append-only record: UPDATE is not allowed'); END;"
-            )
+            schema_editor.execute(sqlite_guard(f"{table}_append_only", table))
 
 
 def remove_guards(schema_editor, tables: list[str]) -> None:
@@ -54,5 +58,35 @@ def append_only_guard(*tables: str) -> migrations.RunPython:
 
     def backward(apps, schema_editor):
         remove_guards(schema_editor, list(tables))
+
+    return migrations.RunPython(forward, backward)
+
+
+def rename_guard(schema_editor, table: str, old: str, new: str) -> None:
+    """Renames the guard on `table` from `<old>_append_only` to `<new>_append_only`.
+    PostgreSQL and SQLite both keep a trigger on its table through ALTER TABLE ... RENAME,
+    so a renamed table needs only its guard's name brought up to date."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(
+            f"ALTER TRIGGER {old}_append_only ON {table} RENAME TO {new}_append_only;"
+        )
+    elif vendor == "sqlite":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {old}_append_only;")
+        schema_editor.execute(sqlite_guard(f"{new}_append_only", table))
+
+
+def append_only_guards_moved(tables: dict[str, str]) -> migrations.RunPython:
+    """A migration operation, placed after the renames of `tables` ({old table: new
+    table}), that names their guards after the new tables. Reversed, it runs before the
+    tables get their old names back, so in both directions the guard is on `new`."""
+
+    def forward(apps, schema_editor):
+        for old, new in tables.items():
+            rename_guard(schema_editor, new, old, new)
+
+    def backward(apps, schema_editor):
+        for old, new in tables.items():
+            rename_guard(schema_editor, new, new, old)
 
     return migrations.RunPython(forward, backward)

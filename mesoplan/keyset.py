@@ -114,3 +114,12 @@ def page_after(queryset: QuerySet, cursor: str | None, size: int) -> Page:
     has_more = len(rows) > size
     rows = rows[:size]
     return Page(rows, encode_cursor(rows[-1], ordering) if has_more and rows else None)
+
+
+def page_from_link(queryset: QuerySet, cursor: str | None, size: int) -> tuple[str | None, Page]:
+    """The page a browser link asks for, with the cursor it was read at: a stale or edited
+    cursor starts again at the top (a page, unlike the API, never answers 400)."""
+    try:
+        return cursor, page_after(queryset, cursor, size)
+    except InvalidCursor:
+        return None, page_after(queryset, None, size)

@@ -46,7 +46,10 @@ INSTALLED_APPS = [
     "mesoplan",
     "protocols",
     "patients",
+    "scheduling",
+    "lots",
     "sessions.apps.SessionsConfig",
+    "outcomes",
     "reports",
     "office",
 ]
@@ -156,9 +159,9 @@ DEFAULT_PRACTICE_TIME_ZONE = "Europe/Berlin"
 # A deferred screening (a temporary contraindication, DOMAIN.md) is due to be repeated
 # this many days after it was taken; the clinician's home page lists the patients due.
 DEFERRAL_RESCREEN_DAYS = env.int("DEFERRAL_RESCREEN_DAYS", default=14)
-# Appointment reminders go out this many hours before the appointment (sessions.reminders).
+# Appointment reminders go out this many hours before the appointment (scheduling.reminders).
 REMINDER_LEAD_HOURS = env.int("REMINDER_LEAD_HOURS", default=24)
-# The session form warns about product lots that expire within this many days (sessions.lots).
+# The session form warns about product lots that expire within this many days (lots.services).
 LOT_EXPIRY_WARNING_DAYS = env.int("LOT_EXPIRY_WARNING_DAYS", default=30)
 # A session is recorded at most this many days after it was performed (an older date is
 # a typing error, such as year 1).
@@ -231,7 +234,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
-# --- Clinical photos and the satisfaction survey (sessions/photos.py, sessions/surveys.py)
+# --- Clinical photos and the satisfaction survey (outcomes/photos.py, outcomes/surveys.py)
 # A photo larger than this is refused (400); nginx and the request guard let the photo
 # upload URLs carry this much plus the multipart framing (deploy/nginx.conf: 11m).
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
@@ -323,9 +326,16 @@ LOGGING = {
     },
 }
 
+# E-mail (appointment reminders): printed to the console unless told otherwise. EMAIL_URL
+# names an SMTP server in one variable (django-environ: smtp+tls://user:pw@host:587,
+# smtps://... for implicit TLS); DJANGO_EMAIL_BACKEND names any other backend.
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+# The sender of reminders, e.g. "Praxis Mitte <termine@praxis-mitte.example>".
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # Lock-out is by username alone on purpose (API.md): a whole clinic shares one NAT
 # address, and locking it would stop every colleague. Axes warns about exactly that.

@@ -1,7 +1,7 @@
 """Staff accounts of a practice, managed by its practice managers: add, change,
 deactivate and reactivate, reset a password, lift a sign-in lock-out.
 
-The service contract (STYLE.md): each takes the acting user, lets only a practice
+The service contract (docs/conventions.md): each takes the acting user, lets only a practice
 manager act, treats a member of another practice as not found (404), runs in one
 transaction and writes its audit entry. A temporary password is returned to the caller
 once and never stored or audited in clear.

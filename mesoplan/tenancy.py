@@ -26,9 +26,10 @@ from django.http import Http404
 from .roles import Role, works_in_practice
 
 if TYPE_CHECKING:
+    # Django's base classes, not mesoplan.models.User: the models use this module's
+    # managers, so naming them here would close a circle (models -> tenancy -> models).
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-    from .models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -76,7 +77,7 @@ class Scope:
 
 
 # Who can ask for data: a request's user (possibly anonymous) or a task's explicit scope.
-Actor: TypeAlias = "User | AnonymousUser | Scope"
+Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | Scope"
 
 
 def scope_of(actor: Actor | None) -> Scope:

@@ -4,10 +4,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from lots import urls as lots_urls
 from mesoplan import views
 from mesoplan.api.urls import urlpatterns as api_v1
 from office.urls import audit_urls, staff_urls
 from office.views.home import home
+from outcomes import urls as outcomes_urls
+from scheduling import urls as scheduling_urls
+from sessions import urls as sessions_urls
+
+# Namespaces that several parts of the day share: a session record hangs on its
+# appointment (calendar:session), a survey on its course (courses:survey), a lot's recall
+# on the lot (lots:detail). Each app lists its own pages; they are put together here.
+courses = scheduling_urls.course_urls + outcomes_urls.course_urls
+calendar = scheduling_urls.calendar_urls + sessions_urls.calendar_urls + outcomes_urls.calendar_urls
+lots = lots_urls.lot_urls + sessions_urls.lot_urls
 
 urlpatterns = [
     path("", home, name="home"),
@@ -18,7 +29,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("sessions.urls")),
+    path("", include(scheduling_urls.urlpatterns)),
+    path("", include((courses, "courses"))),
+    path("", include(outcomes_urls.urlpatterns)),
+    path("calendar/", include((calendar, "calendar"))),
+    path("lots/", include((lots, "lots"))),
     path("patients/", include("patients.urls")),
     path("staff/", include(staff_urls)),
     path("audit/", include(audit_urls)),

@@ -1,7 +1,7 @@
 """Intake workflows that write: patients, screenings, caution acknowledgements, the
 patient's consent to clinical photography.
 
-The service contract (STYLE.md): each takes the acting user and plain values, checks
+The service contract (docs/conventions.md): each takes the acting user and plain values, checks
 the role, checks that every object it is handed belongs to the actor's practice, runs in
 one transaction, writes its audit entry, and never rewrites a clinical record (a new
 answer makes a new screening).
@@ -167,7 +167,7 @@ def acknowledge_caution(*, actor, screening: Screening, reason: str) -> Screenin
 def record_photography_consent(*, actor, patient: Patient, given: bool) -> PhotographyConsent:
     """The patient's answer to clinical photography, given or withdrawn. Never changes an
     earlier answer: a new row, and the newest is the patient's current answer (a photo
-    needs it, sessions/photos.py). Withdrawing keeps the photos already taken."""
+    needs it, outcomes/photos.py). Withdrawing keeps the photos already taken."""
     require_clinician(actor, "screen patients and acknowledge cautions")
     ensure_in_scope(actor, patient)
     consent = PhotographyConsent.objects.create(patient=patient, given=bool(given), by=actor)

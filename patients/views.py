@@ -16,7 +16,7 @@ from mesoplan.access import practice_staff_required
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.keyset import InvalidCursor, page_after
+from mesoplan.keyset import page_from_link
 from mesoplan.roles import is_clinician, is_practice_manager
 from mesoplan.tenancy import get_scoped_or_404
 from patients import alerts, selectors, services
@@ -49,10 +49,7 @@ def patient_list(request):
     patients = selectors.search_patients(selectors.patients_for(request.user), q)
     size = _page_size(request.GET.get("size"))
     cursor = request.GET.get("cursor") or None
-    try:
-        page = page_after(patients, cursor, size)
-    except InvalidCursor:  # a stale or edited link: start again at the top
-        cursor, page = None, page_after(patients, None, size)
+    cursor, page = page_from_link(patients, cursor, size)
     # The screening columns are read for the shown rows only, in one query.
     latest = selectors.latest_screenings(request.user, [p.pk for p in page.rows])
     rows = [

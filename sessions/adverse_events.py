@@ -3,7 +3,7 @@ and linked to the lot(s) it used so that the lot's recall finds them; and their
 follow-ups. Both are append-only inserts: an event's later course is a follow-up, never an
 edit of the event.
 
-The service contract (STYLE.md): the actor, plain values, a clinician only, the record
+The service contract (docs/conventions.md): the actor, plain values, a clinician only, the record
 checked to be the actor's practice's, one transaction, an audit entry.
 """
 
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from lots.models import ProductLot
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import InvalidInput
@@ -28,7 +29,6 @@ from .models import (
     EventSeverity,
     EventType,
     Pass,
-    ProductLot,
     SessionRecord,
 )
 

@@ -2,11 +2,12 @@ from django.apps import AppConfig
 
 
 class SessionsConfig(AppConfig):
-    """Appointments, session records, passes, lots, adverse events and surveys.
+    """The treatment room: the pre-session check, session records with their passes and
+    amendments, adverse events, and the lot recall (who received lot X).
 
     Labelled `clinical_sessions`: the default label would clash with django.contrib.sessions.
     """
 
     name = "sessions"
     label = "clinical_sessions"
-    verbose_name = "Sessions and appointments"
+    verbose_name = "Session records and adverse events"

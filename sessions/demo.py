@@ -1,152 +1,172 @@
-"""Demo calendar for `manage.py seed_demo`: opening hours, holidays, default lengths, and
-courses around today for the patients who are ready to book, so the calendar is alive on
-`make run`. Re-running adds nothing: a patient with a course gets no second one.
-
-Courses that started weeks ago are written from the planner's dates directly (the
-booking service books only from now on) with their past sessions completed; the rest are
-booked through the service, as a clinician would.
-"""
+"""Demo clinical records for `manage.py seed_demo`: for courses that began weeks ago,
+their past sessions recorded through the recording service with passes from the
+practice's demo lots (lots.demo), one correction per practice and a few adverse events.
+Deterministic for a seed; re-running adds nothing (a recorded appointment is not
+recorded again). outcomes.demo asks for them and adds their measures, photos and surveys."""
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
+from decimal import Decimal
 
-from django.db import transaction
+from django.utils import timezone
 
-from mesoplan.clock import practice_today, practice_zone
-from mesoplan.roles import Role
-from patients.models import Patient
-from patients.selectors import latest_screenings, readiness_for
-from protocols.models import Protocol
-from protocols.planner import plan_course_dates
+from lots.demo import equipment_and_lots
+from lots.models import Equipment, EquipmentKind
+from mesoplan.clock import practice_today
+from protocols.regions import regions_for
+from scheduling.models import AppointmentStatus, Course
 
-from . import booking
-from .demo_records import seed_records
-from .models import (
-    Appointment,
-    AppointmentKind,
-    Closure,
-    Course,
-    KindLength,
-    OpeningHours,
-)
-from .selectors import availability_for
-
-HOURS = {day: [(time(8), time(18))] for day in range(5)} | {5: [(time(9), time(13))]}
-LENGTHS = {
-    AppointmentKind.COURSE: 45,
-    AppointmentKind.MAINTENANCE: 45,
-    AppointmentKind.CONSULTATION: 30,
-}
-START_TIMES = [time(9), time(10), time(11, 30), time(14), time(15, 30)]
+from . import recording
+from .models import AdverseEvent, AdverseEventLot, SessionAmendment, SessionRecord
+from .pass_input import PassInput
+from .pre_check import HERPES, CheckAnswers
 
 
-def _holidays(around: date) -> list[tuple[date, str]]:
-    fixed = [
-        (12, 24, "Christmas Eve"),
-        (12, 25, "Christmas Day"),
-        (12, 26, "Boxing Day"),
-        (1, 1, "New Year's Day"),
-        (5, 1, "Labour Day"),
-        (10, 3, "German Unity Day"),
-    ]
-    return [
-        (date(year, month, day), name)
-        for year in (around.year - 1, around.year, around.year + 1)
-        for month, day, name in fixed
-    ]
-
-
-def _calendar_settings(practice) -> None:
-    if not OpeningHours.objects.filter(practice=practice).exists():
-        OpeningHours.objects.bulk_create(
-            OpeningHours(practice=practice, weekday=day, opens=opens, closes=closes)
-            for day, hours in HOURS.items()
-            for opens, closes in hours
+def _passes(rng, indication, lot, device, needle) -> list[PassInput]:
+    """2 to 4 regions, single-pulse then nappage over each."""
+    regions = rng.sample(list(regions_for(indication))[:12], rng.randint(2, 4))
+    passes = []
+    for region in regions:
+        common = {
+            "region": region,
+            "product_lot": lot.lot_number,
+            "device": device,
+            "needle": needle,
+        }
+        passes.append(
+            PassInput(
+                technique="single_pulse",
+                depth_mm=Decimal(rng.choice(["1.0", "1.5", "2.0"])),
+                spacing_mm=Decimal("10"),
+                points=rng.choice([15, 20, 30]),
+                volume_ml=Decimal(rng.choice(["0.4", "0.5", "0.8"])),
+                **common,
+            )
         )
-    for kind, minutes in LENGTHS.items():
-        KindLength.objects.get_or_create(
-            practice=practice, kind=kind, defaults={"minutes": minutes}
+        passes.append(
+            PassInput(
+                technique="nappage",
+                depth_mm=Decimal(rng.choice(["0.3", "0.5"])),
+                volume_ml=Decimal(rng.choice(["0.3", "0.5"])),
+                **common,
+            )
         )
+    return passes
+
+
+def record_past_sessions(course: Course, seed: int) -> list[SessionRecord]:
+    """Records the course's sessions that are past, as its clinician did on the day."""
+    rng = random.Random(f"{seed}:{course.patient_id}:records")  # patients are seeded
+    practice = course.patient.practice
+    clinician = course.clinician
     today = practice_today(practice)
-    for day, name in _holidays(today):
-        Closure.objects.get_or_create(practice=practice, day=day, defaults={"reason": name})
-
-
-def _past_course(clinician, patient, protocol, screening, start) -> Course:
-    """A course that began weeks ago (demo only); `demo_records` records its past sessions."""
-    availability = availability_for(
-        clinician, start - timedelta(days=1), start + timedelta(days=400)
+    lots = equipment_and_lots(practice, clinician, today)[course.protocol.formulation.code]
+    devices = Equipment.objects.filter(practice=practice, kind=EquipmentKind.DEVICE)
+    needles = Equipment.objects.filter(practice=practice, kind=EquipmentKind.NEEDLE)
+    now = timezone.now()
+    herpes = HERPES in course.screening.conditions
+    recorded = []
+    past = course.appointments.filter(status=AppointmentStatus.SCHEDULED, ends_at__lt=now).order_by(
+        "starts_at"
     )
-    plan = plan_course_dates(start, 7, protocol.schedule(), availability)
-    course = Course.objects.create(
-        patient=patient,
-        protocol=protocol,
-        clinician=clinician,
-        screening=screening,
-        initial_interval_days=7,
-        created_by=clinician,
-    )
-    Appointment.objects.bulk_create(booking.course_appointments(course, plan))
-    return course
+    for appointment in past:
+        performed = appointment.starts_at + timedelta(minutes=5)
+        on = performed.date()
+        lot = next(lot for lot in lots if lot.expires_on >= on)  # the oldest usable box
+        record = recording.record_session(
+            actor=clinician,
+            appointment=appointment,
+            answers=CheckAnswers(checked_on=on, herpes_prophylaxis_given=True if herpes else None),
+            passes=_passes(
+                rng,
+                course.protocol.indication,
+                lot,
+                devices.first().pk if devices else None,
+                rng.choice(list(needles)).pk if needles else None,
+            ),
+            performed_at=performed,
+        )
+        recorded.append(record)
+    return recorded
 
 
-@transaction.atomic
-def seed_calendar(staff, seed: int) -> int:
-    booked = 0
+def seed_records(staff, seed: int) -> list[tuple[Course, list[SessionRecord]]]:
+    """Past sessions recorded, then a correction and a few adverse events per practice:
+    the sessions recorded now, by course. outcomes.demo calls it (and adds their outcomes),
+    so this module has no `seed_demo` of its own."""
+    recorded = []
+    courses = Course.objects.filter(
+        appointments__status=AppointmentStatus.SCHEDULED,
+        appointments__ends_at__lt=timezone.now(),
+    ).distinct()
+    for course in courses.select_related(
+        "patient__practice", "protocol__formulation", "clinician", "screening"
+    ):
+        records = record_past_sessions(course, seed)
+        if records:
+            recorded.append((course, records))
     for practice in staff.practices:
-        _calendar_settings(practice)
-        clinicians = list(
-            practice.staff.filter(role=Role.CLINICIAN, is_active=True).order_by("username")
-        )
-        zone = practice_zone(practice)
-        today = practice_today(practice)
-        patients = list(Patient.objects.filter(practice=practice).order_by("last_name", "pk"))
-        with_course = set(
-            Course.objects.filter(patient__in=patients).values_list("patient_id", flat=True)
-        )
-        latest = latest_screenings(clinicians[0], [p.pk for p in patients])
-        for index, patient in enumerate(patients):
-            if patient.pk in with_course:
-                continue
-            for indication, gate in readiness_for(patient, latest).items():
-                if not gate.is_ready:
-                    continue
-                protocol = Protocol.objects.get(indication=indication)
-                screening = latest[(patient.pk, indication)]
-                clinician = clinicians[index % len(clinicians)]
-                rng = random.Random(f"{seed}:{patient.pk}")  # the same choices on every run
-                at = START_TIMES[rng.randrange(len(START_TIMES))]
-                if index % 2:  # began some weeks ago: progress "n of 8"
-                    weeks_ago = 1 + rng.randrange(5)
-                    start = datetime.combine(today - timedelta(weeks=weeks_ago), at, zone)
-                    _past_course(clinician, patient, protocol, screening, start)
-                else:
-                    start = datetime.combine(
-                        today + timedelta(days=1 + rng.randrange(10)), at, zone
-                    )
-                    try:
-                        booking.book_course(
-                            actor=clinician,
-                            patient=patient,
-                            protocol_code=protocol.code,
-                            clinician_id=clinician.pk,
-                            start=start,
-                            initial_interval_days=7,
-                        )
-                    except Exception:
-                        continue
-                booked += 1
-                break
-    return booked
+        adverse_events(practice)
+        a_correction(practice)
+    return recorded
 
 
-def seed_demo(staff, patients: int, seed: int) -> list[str]:
-    """This app's demo data for `manage.py seed_demo`: the lines it prints."""
-    booked = seed_calendar(staff, seed)
-    recorded, lots = seed_records(staff, seed)
-    return [
-        f"Courses: {booked} new, around today, in both practices.",
-        f"Sessions: {recorded} recorded with passes, measures, photos, surveys and a few "
-        "adverse events; "
-        f"{lots} product lots (one expiring soon and one expired per formulation).",
-    ]
+def a_correction(practice) -> None:
+    """One corrected record per practice: the first pass's volume was mistyped."""
+    records = SessionRecord.objects.filter(practice=practice)
+    if SessionAmendment.objects.filter(session_record__in=records).exists():
+        return
+    first = records.order_by("performed_at", "pk").first()
+    if first is None:
+        return
+    current = list(first.passes.order_by("position"))
+    recording.amend_session(
+        actor=first.performed_by,
+        record=first,
+        reason="Volume of the first pass mistyped (demo correction).",
+        passes=[
+            PassInput(
+                technique=p.technique,
+                region=p.region,
+                depth_mm=p.depth_mm,
+                spacing_mm=p.spacing_mm,
+                points=p.points,
+                volume_ml=p.volume_ml + (Decimal("0.1") if i == 0 else 0),
+                product_lot=p.lot.lot_number,
+                device=p.device_id,
+                needle=p.needle_id,
+            )
+            for i, p in enumerate(current)
+        ],
+    )
+
+
+EVENTS = [
+    ("haematoma", "mild", "Small bruise at the forehead, gone after a week.", "recovered"),
+    ("allergic_reaction", "moderate", "Itching wheals one hour after the session.", "recovered"),
+    ("erythema", "mild", "Redness for two days.", "recovering"),
+]
+
+
+def adverse_events(practice) -> None:
+    """A few adverse events in each practice, on every fourth recorded session, linked to
+    the lot used (so a lot's recall shows them)."""
+    if AdverseEvent.objects.filter(practice=practice).exists():
+        return
+    records = SessionRecord.objects.filter(practice=practice).order_by("performed_at", "pk")
+    for index, record in enumerate(list(records)[1::4][: len(EVENTS)]):
+        kind, severity, description, outcome = EVENTS[index]
+        event = AdverseEvent.objects.create(
+            practice=practice,
+            session_record=record,
+            patient_id=record.patient_id,
+            type=kind,
+            severity=severity,
+            onset_at=record.performed_at + timedelta(hours=2),
+            description=description,
+            action_taken="Cooling and observation; the patient was called the next day.",
+            outcome=outcome,
+            recorded_by=record.performed_by,
+        )
+        lot_ids = set(record.passes.values_list("lot_id", flat=True))
+        AdverseEventLot.objects.bulk_create(AdverseEventLot(event=event, lot_id=i) for i in lot_ids)

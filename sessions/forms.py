@@ -1,241 +1,387 @@
-"""Browser forms of courses and the calendar. Shape only: the gate, the planner and the
-services decide. Dates are typed in the practice's format (PracticeDateField), times
-chosen as HH:MM from the practice's hours, never a browser-locale picker."""
+"""Browser forms of the treatment room: the session form (the pre-session check, the
+regions picked on a diagram, and per region a single-pulse and a nappage pass), and the
+adverse-event and follow-up forms. Shape only: the recording and adverse-event services
+decide (ranges, order, lots), and their errors come back onto the fields they name.
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
-from typing import cast
+Field names per region `r`: `r__single_pulse` (done?), `r__single_pulse__depth_mm`, ...,
+`r__nappage`, `r__nappage__volume_ml`, `r__lot`. Passes are built region by region,
+single-pulse before nappage, so the order rule holds by construction. Adverse-event dates
+are typed in the practice's format (PracticeDateField), times as HH:MM.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
 
 from django import forms
 
+from mesoplan.clock import practice_today, practice_zone
 from mesoplan.date_entry import PracticeDateField
 from mesoplan.errors import InvalidInput
-from mesoplan.models import DateFormat
+from patients.contraindications import CONDITIONS
+from protocols.planner import local
+from protocols.regions import Region
+from sessions.adverse_events import LONGEST_TEXT
+from sessions.models import EventOutcome, EventSeverity, EventType
 
-from .models import TARGETS_BY_INDICATION, AppointmentKind, Combination, CourseTarget, Weekday
+from .pass_input import PassInput
+from .passes import LABELS, NAPPAGE, REQUIRED, SINGLE_PULSE, TECHNIQUE_NAMES
+from .pre_check import RECONFIRMED_CONDITIONS
+from .prefill import Prefill
 
-TIME_FORMAT = "%H:%M"
-INTERVAL_LABELS = {7: "Weekly (every 7 days)", 14: "Bi-weekly (every 14 days)"}
-SLOT = timedelta(minutes=15)
+YES_NO = [("yes", "Yes"), ("no", "No")]
+TECHNIQUES = (SINGLE_PULSE, NAPPAGE)
+NUMBER_FIELDS = {
+    "depth_mm": ("0.05", "Depth (mm)"),
+    "spacing_mm": ("0.5", "Spacing (mm)"),
+    "points": ("1", "Points"),
+    "volume_ml": ("0.01", "Volume (ml)"),
+}
+# Other conditions a clinician may find newly (the screening's still count): the
+# permanent and relative ones of the intake (pregnancy and the acute ones are asked above).
+OTHER_CONDITIONS = [
+    (code, c.label)
+    for code, c in CONDITIONS.items()
+    if code not in RECONFIRMED_CONDITIONS and code != "ingredient_allergy"
+]
 
 
-def time_slots(first: time, last: time, *, also: time | None = None) -> list[tuple[str, str]]:
-    """Start times every 15 minutes from `first` up to (not including) `last`, and
-    `also` (a time off that grid, e.g. an appointment's current start).
-
-    >>> [value for value, _ in time_slots(time(8), time(9))]
-    ['08:00', '08:15', '08:30', '08:45']
+def field_name(region: str, technique: str = "", value: str = "") -> str:
+    """>>> field_name("chin", "nappage", "depth_mm")
+    'chin__nappage__depth_mm'
     """
-    day = date(2000, 1, 1)
-    slot, end = datetime.combine(day, first), datetime.combine(day, last)
-    times = []
-    while slot < end:
-        times.append(slot.time())
-        slot += SLOT
-    if also is not None and also not in times:
-        times = sorted([*times, also])
-    return [(t.strftime(TIME_FORMAT), t.strftime(TIME_FORMAT)) for t in times]
+    return "__".join(part for part in (region, technique, value) if part)
 
 
-def opening_slots(
-    opening: Mapping[int, Sequence[tuple[time, time]]], *, also: time | None = None
-) -> list[tuple[str, str]]:
-    """Start times from the week's earliest opening to its latest closing.
-
-    >>> [v for v, _ in opening_slots({0: [(time(8), time(9))], 4: [(time(8, 30), time(9, 15))]})]
-    ['08:00', '08:15', '08:30', '08:45', '09:00']
-    """
-    periods = [period for hours in opening.values() for period in hours]
-    first = min(opens for opens, _ in periods)
-    last = max(closes for _, closes in periods)
-    return time_slots(first, last, also=also)
-
-
-def add_service_errors(
-    form: forms.Form, exc: InvalidInput, fields: Mapping[str, str] | None = None
-) -> None:
-    """A service's refusal shown on the form: each error on its field (`fields` maps the
-    service's names to the form's), the rest above the form."""
-    for key, errors in exc.errors.items():
-        name = (fields or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _to_time(value: str) -> time:
-    return datetime.strptime(value, TIME_FORMAT).time()
-
-
-class TimeSlotField(forms.TypedChoiceField):
-    """A time of day chosen from the practice's 15-minute slots, as HH:MM."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {"required": "Choose a time."})
-        super().__init__(coerce=_to_time, **kwargs)
-
-
-PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})\s*$")
-
-
-class DayHoursField(forms.CharField):
-    """A day's periods typed as "08:00-12:00, 14:00-18:00" (a split day); empty is a
-    day off. The service checks order and overlaps, naming the day."""
-
-    default_error_messages = {
-        "invalid": "Write each period as 08:00-12:00, several separated by commas."
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 200)
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"placeholder": "closed", "autocomplete": "off", "spellcheck": "false"}
-        )
-
-    def to_python(self, value) -> list[tuple[time, time]]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        periods = []
-        for part in filter(None, (p.strip() for p in re.split(r"[,;]", text))):
-            match = PERIOD.match(part)
-            if match is None:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            h1, m1, h2, m2 = (int(g) for g in match.groups())
-            try:
-                periods.append((time(h1, m1), time(h2, m2)))
-            except ValueError as exc:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-        return periods
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in value)
-        return value
-
-    def validate(self, value) -> None:  # an empty list is a valid answer: closed
-        pass
-
-
-def _use_date_format(form: forms.Form, date_format: str) -> None:
-    for field in form.fields.values():
-        if isinstance(field, PracticeDateField):
-            field.use_format(date_format)
-
-
-class CourseBookingForm(forms.Form):
-    """Who treats, which protocol, when the course starts and what it treats."""
-
-    clinician = forms.ChoiceField(label="Clinician")
-    protocol = forms.ChoiceField(label="Protocol", widget=forms.RadioSelect)
-    start_date = PracticeDateField(label="First session on")
-    start_time = TimeSlotField(label="Time")
-    interval = forms.TypedChoiceField(label="Sessions 2 to 4", coerce=int, widget=forms.RadioSelect)
-    targets = forms.MultipleChoiceField(
-        label="Treats",
+class SessionForm(forms.Form):
+    regions = forms.MultipleChoiceField(
+        label="Treated regions",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick what the course treats."},
+        error_messages={"required": "Pick at least one region on the diagram."},
     )
-    combinations = forms.MultipleChoiceField(
-        label="Combined with",
+    other_conditions = forms.MultipleChoiceField(
+        label="Newly found since the screening",
+        choices=OTHER_CONDITIONS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=Combination.choices,
     )
-    operation_date = PracticeDateField(label="Operation date", required=False)
+    new_allergies = forms.CharField(
+        label="New allergies",
+        required=False,
+        max_length=300,
+        help_text="Separate several with commas. Leave empty if none.",
+    )
+    herpes_prophylaxis_given = forms.BooleanField(
+        label="Herpes prophylaxis was given before this session", required=False
+    )
+    caution_acknowledgement = forms.CharField(
+        label="Why proceed despite the new finding",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    device = forms.ChoiceField(label="Device", required=False)
+    needle = forms.ChoiceField(label="Needle", required=False)
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(
         self,
         *args,
-        indication: str,
-        clinicians: Sequence[tuple[str, str]],
-        protocols: Sequence[tuple[str, str]],
-        intervals: Iterable[int],
-        slots: list[tuple[str, str]],
-        date_format: str = DateFormat.DMY_DOT,
+        region_codes: Sequence[str],
+        lots: Sequence[tuple[str, str]],
+        devices: Sequence[tuple[str, str]],
+        needles: Sequence[tuple[str, str]],
+        start: Prefill,
+        asks_pregnancy: bool,
+        herpes_prone: bool,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["clinician"]).choices = list(clinicians)
-        cast(forms.ChoiceField, self.fields["protocol"]).choices = list(protocols)
-        cast(forms.ChoiceField, self.fields["start_time"]).choices = slots
-        cast(forms.ChoiceField, self.fields["interval"]).choices = [
-            (days, INTERVAL_LABELS.get(days, f"Every {days} days")) for days in intervals
+        self.region_codes = list(region_codes)
+        self.herpes_prone = herpes_prone
+        cast(forms.ChoiceField, self.fields["regions"]).choices = [
+            (r, Region(r).label) for r in self.region_codes
         ]
-        cast(forms.ChoiceField, self.fields["targets"]).choices = [
-            (code, CourseTarget(code).label) for code in TARGETS_BY_INDICATION[indication]
-        ]
-        _use_date_format(self, date_format)
-        operation = self.fields["operation_date"]
-        operation.help_text = "For a pre-operative course. " + str(operation.help_text)
+        self.fields["regions"].initial = list(start.regions)
+        for code in RECONFIRMED_CONDITIONS:
+            if code == "pregnancy" and not asks_pregnancy:
+                continue
+            self.fields[f"today_{code}"] = forms.ChoiceField(
+                label=CONDITIONS[code].label,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer Yes or No: {CONDITIONS[code].label}."},
+            )
+        if herpes_prone:
+            self.fields["herpes_prophylaxis_given"].widget.attrs["required"] = True
+        cast(forms.ChoiceField, self.fields["device"]).choices = [("", "Not recorded"), *devices]
+        cast(forms.ChoiceField, self.fields["needle"]).choices = [("", "Not recorded"), *needles]
+        self.fields["device"].initial = str(start.device or (devices[0][0] if devices else ""))
+        self.fields["needle"].initial = str(start.needle or (needles[0][0] if needles else ""))
+        default_lot = lots[0][0] if lots else ""
+        for region in self.region_codes:
+            plan = start.plans[region]
+            label = Region(region).label
+            self.fields[field_name(region, "lot")] = forms.ChoiceField(
+                label=f"{label}: lot",
+                choices=[("", "Choose a lot"), *lots],
+                required=False,
+                initial=plan.lot or default_lot,
+            )
+            for technique in TECHNIQUES:
+                name = TECHNIQUE_NAMES[technique].capitalize()
+                self.fields[field_name(region, technique)] = forms.BooleanField(
+                    label=f"{label}: {name}",
+                    required=False,
+                    initial=technique in plan.done,
+                )
+                for value in REQUIRED[SINGLE_PULSE]:
+                    if technique == NAPPAGE and value not in REQUIRED[NAPPAGE]:
+                        continue
+                    step, short = NUMBER_FIELDS[value]
+                    kind = forms.IntegerField if value == "points" else forms.DecimalField
+                    field = kind(
+                        label=f"{label}, {TECHNIQUE_NAMES[technique]}: {short}",
+                        required=False,
+                        initial=plan.techniques[technique].get(value),
+                        widget=forms.NumberInput(
+                            attrs={"step": step, "min": "0", "inputmode": "decimal"}
+                        ),
+                    )
+                    if isinstance(field, forms.DecimalField):
+                        field.max_digits, field.decimal_places = 8, 3
+                    field.summary_label = f"{label}, {TECHNIQUE_NAMES[technique]}: {LABELS[value]}"  # type: ignore[attr-defined]
+                    self.fields[field_name(region, technique, value)] = field
+
+    # --- Reading the answers ---------------------------------------------------------
+
+    def conditions(self) -> frozenset[str]:
+        data = self.cleaned_data
+        today = {c for c in RECONFIRMED_CONDITIONS if data.get(f"today_{c}") == "yes"}
+        return frozenset(today | set(data.get("other_conditions") or ()))
+
+    def new_allergies_list(self) -> tuple[str, ...]:
+        text = self.cleaned_data.get("new_allergies") or ""
+        return tuple(a.strip() for a in text.split(",") if a.strip())
+
+    def passes(self) -> list[PassInput]:
+        data = self.cleaned_data
+        result = []
+        for region in self.region_codes:
+            if region not in data.get("regions", ()):
+                continue
+            for technique in TECHNIQUES:
+                if not data.get(field_name(region, technique)):
+                    continue
+                values: dict[str, Any] = {
+                    value: data.get(field_name(region, technique, value))
+                    for value in REQUIRED[technique]
+                }
+                result.append(
+                    PassInput(
+                        technique=technique,
+                        region=region,
+                        depth_mm=values.get("depth_mm"),
+                        volume_ml=values.get("volume_ml"),
+                        spacing_mm=values.get("spacing_mm"),
+                        points=values.get("points"),
+                        product_lot=data.get(field_name(region, "lot")) or "",
+                        device=data.get("device") or None,
+                        needle=data.get("needle") or None,
+                    )
+                )
+        return result
+
+    def clean(self):
+        data = super().clean() or {}
+        chosen = data.get("regions") or []
+        for region in chosen:
+            if not any(data.get(field_name(region, t)) for t in TECHNIQUES):
+                self.add_error(
+                    field_name(region, SINGLE_PULSE),
+                    f"{Region(region).label}: tick single-pulse, nappage or both.",
+                )
+        return data
+
+    def show_service_errors(self, exc: InvalidInput, passes: Sequence[PassInput]) -> None:
+        """The service's errors on the inputs they name: a pass's by its region and
+        technique, the check's on its own fields, the rest above the form."""
+        for key, errors in exc.errors.items():
+            if key == "passes" and isinstance(errors, dict):
+                for index, fields in errors.items():
+                    given = passes[int(index)]
+                    for name, messages in fields.items():
+                        target = (
+                            field_name(given.region, "lot")
+                            if name == "product_lot"
+                            else field_name(given.region, given.technique, name)
+                        )
+                        if target not in self.fields:
+                            target = field_name(given.region, given.technique)
+                        for message in messages:
+                            self.add_error(target, message)
+            elif key in self.fields:
+                for message in errors:
+                    self.add_error(key, message)
+            else:
+                for message in errors if isinstance(errors, list) else [str(errors)]:
+                    self.add_error(None, message)
+
+    def region_rows(self) -> list[dict]:
+        """What the template draws per region: its bound fields, grouped by technique."""
+        rows = []
+        selected = set(self["regions"].value() or [])
+        for region in self.region_codes:
+            techniques = []
+            for technique in TECHNIQUES:
+                techniques.append(
+                    {
+                        "code": technique,
+                        "name": TECHNIQUE_NAMES[technique].capitalize(),
+                        "done": self[field_name(region, technique)],
+                        "values": [
+                            {
+                                "field": self[field_name(region, technique, v)],
+                                "short": NUMBER_FIELDS[v][1],
+                            }
+                            for v in REQUIRED[SINGLE_PULSE]
+                            if field_name(region, technique, v) in self.fields
+                        ],
+                    }
+                )
+            rows.append(
+                {
+                    "code": region,
+                    "label": Region(region).label,
+                    "selected": region in selected,
+                    "lot": self[field_name(region, "lot")],
+                    "techniques": techniques,
+                }
+            )
+        return rows
+
+    def check_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("today_")]
 
 
-class RescheduleForm(forms.Form):
-    date = PracticeDateField(label="New date")
-    time = TimeSlotField(label="New time")
+class AmendForm(SessionForm):
+    """A correction of a recorded session: the same passes form, started from the
+    current version, with the reason it is corrected and no new check."""
 
-    def __init__(self, *args, slots: list[tuple[str, str]], date_format: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["time"]).choices = slots
-        _use_date_format(self, date_format)
-
-
-class CalendarDateForm(forms.Form):
-    """The day or week a calendar shows: `week` as 2026-W37 or `date` as the practice
-    writes it (or ISO)."""
-
-    date = PracticeDateField(label="Go to date", required=False)
-    week = forms.RegexField(regex=r"^\d{4}-[Ww]\d{1,2}$", required=False)
-
-    def __init__(self, *args, date_format: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        _use_date_format(self, date_format)
-
-
-class HoursForm(forms.Form):
-    """Hours for each weekday, Monday to Sunday."""
-
-    def __init__(self, *args, empty_label: str = "closed", **kwargs):
-        super().__init__(*args, **kwargs)
-        for weekday in Weekday:
-            field = DayHoursField(label=weekday.label)
-            field.widget.attrs["placeholder"] = empty_label  # what an empty day means
-            self.fields[weekday.name.lower()] = field
-
-    def hours(self) -> dict[int, list[tuple[time, time]]]:
-        return {weekday.value: self.cleaned_data[weekday.name.lower()] for weekday in Weekday}
-
-    @staticmethod
-    def initial_from(hours: dict[int, list[tuple[time, time]]]) -> dict[str, list]:
-        return {weekday.name.lower(): hours.get(weekday.value, []) for weekday in Weekday}
-
-
-class DaysForm(forms.Form):
-    """One day or a span of days (a closure, an absence) with an optional reason."""
-
-    first = PracticeDateField(label="From")
-    last = PracticeDateField(label="To", required=False)
-    reason = forms.CharField(label="Reason", required=False, max_length=200)
-
-    def __init__(self, *args, date_format: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        _use_date_format(self, date_format)
-        last = self.fields["last"]
-        last.help_text = "Empty for one day. " + str(last.help_text)
-
-
-class KindLengthsForm(forms.Form):
-    """The default length of each appointment kind, in minutes (empty: the default)."""
+    reason = forms.CharField(
+        label="Why is the record corrected?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the record is corrected."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in AppointmentKind:
-            self.fields[kind.value] = forms.IntegerField(
-                label=kind.label,
-                required=False,
-                min_value=5,
-                max_value=480,
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            )
+        for name in [n for n in self.fields if n.startswith("today_")] + [
+            "other_conditions",
+            "new_allergies",
+            "herpes_prophylaxis_given",
+            "caution_acknowledgement",
+        ]:
+            del self.fields[name]
 
-    def minutes(self) -> dict[str, int | None]:
-        return {kind.value: self.cleaned_data[kind.value] for kind in AppointmentKind}
+
+class OnsetTimeField(forms.TimeField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        kwargs.setdefault("error_messages", {"invalid": "Enter the time as HH:MM, e.g. 14:30."})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"placeholder": "HH:MM", "autocomplete": "off"})
+
+
+class AdverseEventForm(forms.Form):
+    type = forms.ChoiceField(
+        label="What happened",
+        choices=[("", "Choose…"), *EventType.choices],
+        error_messages={"required": "Choose what happened."},
+    )
+    severity = forms.ChoiceField(
+        choices=EventSeverity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how severe it is."},
+    )
+    onset_date = PracticeDateField(label="Onset date")
+    onset_time = OnsetTimeField(label="Onset time")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONGEST_TEXT,
+        help_text="What was seen, where, how it developed.",
+    )
+    action_taken = forms.CharField(
+        label="Action taken",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONGEST_TEXT,
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome so far",
+        choices=[("", "Choose…"), *EventOutcome.choices],
+        error_messages={"required": "Choose the outcome so far."},
+    )
+    lots = forms.MultipleChoiceField(
+        label="Linked lots",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The lots of this session the event may come from (all of them, unless "
+        "it clearly comes from none, such as a haematoma from the needle).",
+    )
+
+    def __init__(
+        self, *args, lots: Sequence[tuple[str, str]], date_format: str, zone, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["lots"].choices = list(lots)  # type: ignore[attr-defined]
+        self.fields["onset_date"].use_format(date_format)  # type: ignore[attr-defined]
+
+    def onset_at(self) -> datetime:
+        data = self.cleaned_data
+        return local(data["onset_date"], data["onset_time"], self.zone)
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome now",
+        choices=[("", "Choose…"), *EventOutcome.choices],
+        error_messages={"required": "Choose the outcome now."},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONGEST_TEXT,
+        help_text="What was seen or done since.",
+    )
+
+
+def adverse_event_form(
+    data, *, lots: Sequence[tuple], practice, prefix: str = "event"
+) -> AdverseEventForm:
+    """The form for a session whose lots are `lots` (from `session_lots`): every lot is
+    offered, the current version's are ticked."""
+    choices = [
+        (
+            str(lot.pk),
+            f"{lot.lot_number} ({lot.formulation.name})"
+            + ("" if current else ", only in an earlier version of the record"),
+        )
+        for lot, current in lots
+    ]
+    return AdverseEventForm(
+        data,
+        lots=choices,
+        date_format=practice.date_format,
+        zone=practice_zone(practice),
+        prefix=prefix,
+        initial={
+            "lots": [str(lot.pk) for lot, current in lots if current],
+            "onset_date": practice_today(practice),
+        },
+    )

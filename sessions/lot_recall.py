@@ -19,12 +19,13 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from lots.models import ProductLot
 from mesoplan.clock import practice_zone
 from mesoplan.tenancy import scoped
 from protocols.regions import region_label
 
 from .adverse_events import current_outcome
-from .models import AdverseEvent, EventOutcome, Pass, ProductLot, SessionRecord
+from .models import AdverseEvent, EventOutcome, Pass, SessionRecord
 
 
 @dataclass(frozen=True)

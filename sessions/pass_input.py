@@ -1,6 +1,6 @@
 """A session's passes as a client sends them (the API's JSON, the browser's form), and
 their validation into unsaved rows: the pass rules (sessions.passes), the lot each pass
-names (sessions.lots) and the practice's equipment, every error keyed by the pass's
+names (lots.services) and the practice's equipment, every error keyed by the pass's
 position."""
 
 from collections.abc import Mapping, Sequence
@@ -9,12 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from lots.models import Equipment, EquipmentKind
+from lots.services import lot_problem, lots_by_number, normalise_lot_number
 from mesoplan.errors import InvalidInput
 from mesoplan.tenancy import scoped
 from protocols.selectors import plausible_ranges
 
-from .lots import lot_problem, lots_by_number, normalise_lot_number
-from .models import Equipment, EquipmentKind, Pass
+from .models import Pass
 from .passes import PassValues, pass_errors
 
 

@@ -1,7 +1,7 @@
 """Recording a performed session (API.md "Session records", DOMAIN.md "A session"): the
 pre-session check, the passes, and amendments that correct a record without changing it.
 
-The service contract (STYLE.md): the actor, plain values, role and practice checks, one
+The service contract (docs/conventions.md): the actor, plain values, role and practice checks, one
 transaction, an audit entry. A check that defers or excludes is stored, committed alone,
 and then refused (409): nothing but the check is kept, and the clinician is
 offered to move the appointment. Everything else is all or nothing.
@@ -28,17 +28,9 @@ from protocols.models import Protocol
 from protocols.regions import region_label
 from protocols.selectors import formulation_specs
 from protocols.specs import FormulationSpec
+from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Course
 
-from .models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Course,
-    Pass,
-    PreSessionCheck,
-    SessionAmendment,
-    SessionRecord,
-)
+from .models import Pass, PreSessionCheck, SessionAmendment, SessionRecord
 from .pass_input import PassInput, validate_passes
 from .pre_check import CheckAnswers, CheckVerdict, ScreeningBasis, evaluate_check
 from .versions import current_version

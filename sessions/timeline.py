@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from protocols.regions import region_label
+from scheduling.models import AppointmentStatus
 
-from .models import AppointmentStatus
 from .passes import NAPPAGE, SINGLE_PULSE
 
 SHORT = {SINGLE_PULSE: "SP", NAPPAGE: "N"}

@@ -1,4 +1,4 @@
-"""Test settings: the real settings module with the test-speed switches of STYLE.md
+"""Test settings: the real settings module with the test-speed switches of docs/conventions.md
 (fast hasher, eager Celery, locmem cache and e-mail, plain static storage)."""
 
 import atexit

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sessions.calendar_feed import feed_token
+from scheduling.calendar_feed import feed_token
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,16 @@ def iter_urls(resolver=None, namespace=None, params=frozenset()) -> Iterator[tup
 def snapshot() -> str:
     """Every row the apps own, serialised: equal before and after means nothing changed."""
     rows = []
-    for label in ("mesoplan", "protocols", "patients", "clinical_sessions", "reports"):
+    for label in (
+        "mesoplan",
+        "protocols",
+        "patients",
+        "scheduling",
+        "lots",
+        "clinical_sessions",
+        "outcomes",
+        "reports",
+    ):
         for model in apps.get_app_config(label).get_models():
             if model._meta.model_name in ("idempotencykey",):
                 continue
@@ -207,7 +216,7 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
     from django.utils import timezone
 
     from patients import services
-    from sessions import booking
+    from scheduling import booking
     from tests.factories import PatientFactory
 
     patient = PatientFactory(practice=clinician_a.practice)
@@ -230,8 +239,8 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         start=timezone.now() + timedelta(days=7),
         initial_interval_days=7,
     ).course
-    from sessions import measures, photos, surveys
-    from tests.sessions.outcome_support import consent, image_bytes, recorded_session, upload
+    from outcomes import measures, photos, surveys
+    from tests.outcomes.outcome_support import consent, image_bytes, recorded_session, upload
 
     session = recorded_session(clinician_a)
     consent(clinician_a, session.patient)
@@ -257,8 +266,8 @@ def _lot_world(clinician_a) -> dict:
     """A lot, a needle, a session recorded with the lot and an adverse event of it."""
     from django.utils import timezone
 
+    from lots.models import EquipmentKind
     from sessions import adverse_events
-    from sessions.models import EquipmentKind
     from tests.sessions.lot_support import recorded_sessions
     from tests.sessions.recording_support import equipment, lot
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from mesoplan.access import practice_staff_required
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
-from mesoplan.keyset import InvalidCursor, page_after
+from mesoplan.keyset import page_from_link
 from mesoplan.models import AuditEntry
 from mesoplan.roles import is_practice_manager
 from mesoplan.selectors import audit_trail_for, staff_for
@@ -43,10 +43,7 @@ def audit_trail(request):
     filters = form.filters(practice_zone(request.user.practice))
     trail = audit_trail_for(request.user, **filters)
     cursor = request.GET.get("before") or None
-    try:
-        page = page_after(trail, cursor, PAGE_SIZE)
-    except InvalidCursor:  # a stale or edited link: start again at the newest
-        cursor, page = None, page_after(trail, None, PAGE_SIZE)
+    cursor, page = page_from_link(trail, cursor, PAGE_SIZE)
     patient_id = filters["patient_id"]
     names = patient_names(request.user, [patient_id, *(e.patient_id for e in page.rows)])
     query = form.query()

@@ -10,6 +10,10 @@ from rest_framework.exceptions import NotFound
 from mesoplan.tenancy import get_scoped_or_404
 from sessions.models import SessionRecord
 
+# The URL of an appointment's session record; its sub-resources (amendments, adverse
+# events, measures, photos) extend it. The mixin below reads its `appointment_pk`.
+APPOINTMENT_SESSION = r"^appointments/(?P<appointment_pk>[0-9a-fA-F-]{36})/session"
+
 NO_SESSION = OpenApiResponse(
     description="No such appointment of this practice, or no session recorded for it yet."
 )

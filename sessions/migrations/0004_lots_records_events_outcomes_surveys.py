@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.text
-import sessions.models.outcomes
+import mesoplan.storage
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('phase', models.CharField(choices=[('before', 'Before'), ('after', 'After')], max_length=8)),
                 ('region', models.CharField(blank=True, choices=[('forehead', 'Forehead'), ('glabella', 'Glabella'), ('periorbital_left', 'Periorbital, left'), ('periorbital_right', 'Periorbital, right'), ('cheek_left', 'Cheek, left'), ('cheek_right', 'Cheek, right'), ('nasolabial_left', 'Nasolabial fold, left'), ('nasolabial_right', 'Nasolabial fold, right'), ('perioral', 'Perioral'), ('chin', 'Chin'), ('jawline_left', 'Jawline, left'), ('jawline_right', 'Jawline, right'), ('neck', 'Neck'), ('decollete', 'Décolleté'), ('hand_left', 'Hand, left'), ('hand_right', 'Hand, right'), ('scalp_frontal', 'Scalp, frontal'), ('scalp_vertex', 'Scalp, vertex'), ('scalp_temporal_left', 'Scalp, temporal left'), ('scalp_temporal_right', 'Scalp, temporal right'), ('scalp_occipital', 'Scalp, occipital')], max_length=32)),
-                ('image', models.FileField(max_length=200, storage=sessions.models.outcomes.photo_storage, upload_to='')),
+                ('image', models.FileField(max_length=200, storage=mesoplan.storage.photo_storage, upload_to='')),
                 ('content_type', models.CharField(max_length=32)),
                 ('width', models.PositiveIntegerField()),
                 ('height', models.PositiveIntegerField()),

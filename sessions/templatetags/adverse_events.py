@@ -13,7 +13,7 @@ from django import template
 
 from mesoplan.roles import is_clinician
 from sessions import adverse_events
-from sessions.lot_forms import FollowUpForm, adverse_event_form
+from sessions.forms import FollowUpForm, adverse_event_form
 from sessions.models import AdverseEvent, EventOutcome, EventSeverity, EventType
 
 register = template.Library()

@@ -148,8 +148,8 @@ outcomes = schema.include(
 def outcomes_token_header():
     """As the clinician (who may write all of these; the general test above covers the
     other roles, which these paths answer before any body is read)."""
-    from sessions import photos
-    from tests.sessions.outcome_support import consent, image_bytes, recorded_session, upload
+    from outcomes import photos
+    from tests.outcomes.outcome_support import consent, image_bytes, recorded_session, upload
 
     clinician = ClinicianFactory(practice=PracticeFactory())
     session = recorded_session(clinician)

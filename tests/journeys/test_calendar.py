@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from mesoplan.clock import practice_today
 from patients import services
 from protocols.planner import local
-from sessions import booking
-from sessions.models import Appointment, Course
+from scheduling import booking
+from scheduling.models import Appointment, Course
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 from tests.journeys.conftest import settle_and_check, sign_in, visit
 from tests.journeys.test_staff import shoot_both
-from tests.sessions.conftest import CONSENT
+from tests.sessions.recording_support import CONSENT
 
 pytestmark = [
     pytest.mark.browser,
@@ -215,7 +215,7 @@ def test_manager_adds_opening_hours_and_a_closure(page, manager_a, clinician_a, 
 
 
 def test_not_ready_a_blocked_move_and_a_cancel_say_what_happened(page, clinician_a, practice_a):
-    from sessions.models import Closure
+    from scheduling.models import Closure
 
     waiting = PatientFactory(practice=practice_a, first_name="Ida", last_name="Brandt")
     services.create_screening(

@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from lots.models import ProductLot
 from mesoplan.clock import practice_today
 from sessions import adverse_events
-from sessions.models import ProductLot
 from tests.factories import PASSWORD, PatientFactory
 from tests.journeys.conftest import settle_and_check, sign_in
 from tests.journeys.test_accessibility import assert_top_bar_is_one_row

@@ -12,11 +12,11 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from sessions.models import Photo, Survey
+from outcomes.models import Photo, Survey
 from tests.factories import PASSWORD, PatientFactory
 from tests.journeys.conftest import AxeWatch, settle_and_check, sign_in, visit
 from tests.journeys.test_staff import VIEWPORTS, shoot_both
-from tests.sessions.outcome_support import camera_exif, recorded_session
+from tests.outcomes.outcome_support import camera_exif, recorded_session
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sessions.calendar_feed import feed_token
+from scheduling.calendar_feed import feed_token
 from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db

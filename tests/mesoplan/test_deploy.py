@@ -1,10 +1,16 @@
 """Production settings and the deployment file."""
 
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +139,77 @@ def test_nginx_lets_only_the_photo_uploads_carry_a_photo():
         assert re.search(pattern, path), path
     for path in others:
         assert not re.search(pattern, path), path
+
+
+def compose_environment(service: dict) -> dict[str, str]:
+    """A service's environment as compose resolves it: `${VAR:-default}` gives the
+    default, `${VAR:?message}` a stand-in (the operator must set it)."""
+    resolved = {}
+    for name, value in service["environment"].items():
+        value = str(value)
+        for match in re.finditer(r"\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}", value):
+            value = value.replace(match.group(0), match.group(2) or "x" * 50)
+        resolved[name] = value
+    return resolved
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_web_healthcheck_passes_against_gunicorn_with_the_compose_environment(tmp_path):
+    """The compose file's healthcheck, run as it is against gunicorn started with the web
+    service's environment (debug off, its allowed hosts, the SSL redirect on, one proxy).
+    Only the addresses of PostgreSQL and Redis are this machine's: compose's `postgres`
+    and `redis` hosts exist only inside compose."""
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    env = {**os.environ, **compose_environment(web)}
+    env["DATABASE_URL"] = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL", "")
+    env["CACHE_URL"] = "locmemcache://healthcheck"
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the suite's test settings: not for gunicorn
+    assert env["DJANGO_DEBUG"] == "0" and env["DJANGO_SECURE_SSL_REDIRECT"] == "1"
+    port = free_port()
+    env["HEALTHCHECK_PORT"] = str(port)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "mesoplan.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    command = web["healthcheck"]["test"]
+    assert command[0] == "CMD"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            result = subprocess.run(
+                [sys.executable if part == "python" else part for part in command[1:]],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            if result.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert result.returncode == 0, result.stderr
+        # The bare request the old healthcheck made is refused: this is what it prevents.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        assert refused.value.code == 400  # DisallowedHost
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

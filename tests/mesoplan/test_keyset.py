@@ -11,7 +11,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mesoplan.keyset import InvalidCursor, decode_cursor, encode_cursor, ordering_of, page_after
+from mesoplan.keyset import (
+    InvalidCursor,
+    decode_cursor,
+    encode_cursor,
+    ordering_of,
+    page_after,
+    page_from_link,
+)
 from patients import services
 from patients.models import Patient, Screening
 from tests.factories import PatientFactory
@@ -237,3 +244,15 @@ def test_every_cursor_decodes_to_the_values_it_was_made_from():
         values = [row.last_name, row.first_name, row.date_of_birth, row.pk]
         assert decode_cursor(cursor, Patient, ordering) == values
     assert paddings == {0, 1, 2}
+
+
+def test_a_browser_link_with_a_stale_cursor_starts_again_at_the_top(twins):
+    patients = Patient.objects.all()
+    first_cursor, first = page_from_link(patients, None, 3)
+    _, second = page_from_link(patients, first.next_cursor, 3)
+    assert first_cursor is None and second.rows[0] not in first.rows
+    # The same cursor is kept when it reads; an edited one answers the first page, no 400.
+    kept, again = page_from_link(patients, first.next_cursor, 3)
+    assert kept == first.next_cursor and again.rows == second.rows
+    edited, restarted = page_from_link(patients, first.next_cursor[:-2] + "zz", 3)
+    assert edited is None and restarted.rows == first.rows

@@ -63,7 +63,7 @@ def test_seed_demo_asks_each_app_for_its_demo_data_in_installed_apps_order():
 
     from mesoplan.management.commands.seed_demo import app_demo_seeders
     from patients import demo as patients_demo
-    from sessions import demo as sessions_demo
+    from scheduling import demo as sessions_demo
 
     seeders = list(app_demo_seeders())
     # patients before sessions: courses need the patients' screenings.
@@ -85,7 +85,7 @@ def test_seed_demo_makes_the_calendar_alive_in_both_practices_and_reruns_cleanly
     from django.utils import timezone
 
     from mesoplan.models import Practice
-    from sessions.models import Appointment, Closure, Course, OpeningHours
+    from scheduling.models import Appointment, Closure, Course, OpeningHours
 
     call_command("seed_demo", "--patients", "24", "--password", "pw", stdout=StringIO())
     courses = Course.objects.count()

@@ -52,7 +52,8 @@ def test_practice_comes_from_the_user_never_the_body(api_a, clinician_a, practic
     "change, field",
     [
         (
-            {"date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()},
+            # Two days ahead: a future date in every practice's zone (UTC-11 to UTC+14).
+            {"date_of_birth": (timezone.localdate() + timedelta(days=2)).isoformat()},
             "date_of_birth",
         ),
         ({"date_of_birth": "1850-01-01"}, "date_of_birth"),

@@ -1,14 +1,15 @@
 """Helpers the session-recording tests share: a booked course, lots, equipment, passes."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from lots.models import Equipment, ProductLot
+from mesoplan.clock import practice_today
 from patients import services as patient_services
 from protocols.models import Formulation
-from sessions import booking
-from sessions.models import Equipment, ProductLot
+from scheduling import booking
 from sessions.pass_input import PassInput
 from sessions.pre_check import CheckAnswers
 from tests.factories import PatientFactory
@@ -57,7 +58,8 @@ def lot(practice, user, number="L-100", *, formulation="mesolift", expires_in_da
         practice=practice,
         formulation=Formulation.objects.get(code=formulation),
         lot_number=number,
-        expires_on=date.today() + timedelta(days=expires_in_days),
+        # The practice's today, as the lot pages count days (not the server's date).
+        expires_on=practice_today(practice) + timedelta(days=expires_in_days),
         created_by=user,
     )
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from outcomes.models import OutcomeMeasure
 from sessions import recording
-from sessions.models import AdverseEvent, OutcomeMeasure
+from sessions.models import AdverseEvent
 from sessions.timeline import course_timeline
 from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot
 

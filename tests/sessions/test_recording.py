@@ -9,14 +9,9 @@ from django.db.utils import DatabaseError
 
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import AuditEntry
+from scheduling.models import AppointmentStatus, Course
 from sessions import recording
-from sessions.models import (
-    AppointmentStatus,
-    Course,
-    Pass,
-    PreSessionCheck,
-    SessionRecord,
-)
+from sessions.models import Pass, PreSessionCheck, SessionRecord
 from sessions.versions import versions_of
 from tests.concurrency import race
 from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot

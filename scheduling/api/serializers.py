@@ -1,0 +1,138 @@
+"""Courses, appointments and each clinician's calendar feed as API.md describes them."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from mesoplan.api.serializers import ClinicianSerializer
+from mesoplan.api.strict import StrictSerializer
+from scheduling.calendar_feed import feed_path
+from scheduling.models import Appointment, AppointmentStatus, Combination, Course, CourseTarget
+from scheduling.pre_operative import pre_operative_warning
+from scheduling.recall import maintenance_window
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "patient",
+            "clinician",
+            "course",
+            "kind",
+            "sequence",
+            "starts_at",
+            "ends_at",
+            "status",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    protocol: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    appointments = serializers.SerializerMethodField()
+    maintenance_window = serializers.SerializerMethodField(
+        help_text="When the next maintenance session is due (3-6 months after the last "
+        "session); null while sessions are still to come."
+    )
+    warnings = serializers.SerializerMethodField(
+        help_text="Things the clinician should know, e.g. fewer than two sessions before "
+        "the operation date of a pre-operative course."
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "patient",
+            "protocol",
+            "clinician",
+            "screening",
+            "initial_interval_days",
+            "targets",
+            "combinations",
+            "operation_date",
+            "status",
+            "created_at",
+            "appointments",
+            "maintenance_window",
+            "warnings",
+        ]
+        read_only_fields = fields
+
+    def _active(self, obj) -> list:
+        return [a for a in obj.appointments.all() if a.status != AppointmentStatus.CANCELLED]
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.DateField(), allow_null=True, help_text="from, until"
+        )
+    )
+    def get_maintenance_window(self, obj) -> dict | None:
+        active = self._active(obj)
+        if not active or any(a.starts_at > timezone.now() for a in active):
+            return None
+        last = max(a.starts_at for a in active).date()
+        due_from, due_until = maintenance_window(
+            last, obj.protocol.maintenance_min_months, obj.protocol.maintenance_max_months
+        )
+        return {"from": due_from, "until": due_until}
+
+    def get_warnings(self, obj) -> list[str]:
+        starts = [a.starts_at for a in self._active(obj)]
+        warning = pre_operative_warning(starts, obj.operation_date, obj.patient.practice.zone)
+        return [warning] if warning else []
+
+    @extend_schema_field(AppointmentSerializer(many=True))
+    def get_appointments(self, obj) -> list[dict]:
+        rows = sorted(obj.appointments.all(), key=lambda a: (a.sequence or 0, a.starts_at))
+        return list(AppointmentSerializer(rows, many=True).data)
+
+
+class CourseCreateSerializer(StrictSerializer):
+    patient = serializers.UUIDField()
+    protocol = serializers.CharField(max_length=32)
+    clinician = serializers.UUIDField()
+    start = serializers.DateTimeField()
+    initial_interval_days = serializers.IntegerField(min_value=1, max_value=60)
+    targets = serializers.ListField(
+        child=serializers.ChoiceField(choices=CourseTarget.choices),
+        required=False,
+        default=list,
+        max_length=10,
+    )
+    combinations = serializers.ListField(
+        child=serializers.ChoiceField(choices=Combination.choices),
+        required=False,
+        default=list,
+        max_length=10,
+    )
+    operation_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+@extend_schema_serializer(component_name="Clinician")
+class ClinicianWithFeedSerializer(ClinicianSerializer):
+    """The clinician as API.md lists them: staff fields plus the private feed URL."""
+
+    feed_url = serializers.SerializerMethodField(
+        help_text=(
+            "Private iCalendar subscription URL (no patient names); revocable. Shown to the "
+            "clinician themself only: null for everyone else, managers included."
+        )
+    )
+
+    class Meta(ClinicianSerializer.Meta):
+        fields = [*ClinicianSerializer.Meta.fields, "feed_url"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_feed_url(self, obj) -> str | None:
+        # The URL works without credentials: whoever holds it reads the calendar, so a
+        # colleague listing the practice's clinicians must not receive it.
+        request = self.context.get("request")
+        if request is None or request.user.pk != obj.pk:
+            return None
+        return request.build_absolute_uri(feed_path(obj))

@@ -1,0 +1,186 @@
+"""Courses, appointments and clinicians' calendars over HTTP (API.md):
+
+- courses: book one (POST: the gate and the planner decide), list, read;
+- appointments: list with filters, book one, move it (a course's later sessions follow),
+  cancel it;
+- clinicians: the foundation's staff list (mesoplan.api) plus each clinician's
+  appointment feed, which belongs to scheduling.
+"""
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeViewSet
+from mesoplan.api.filters import UtcIsoDateTimeFilter
+from mesoplan.api.strict import StrictSerializer
+from mesoplan.api.views import ClinicianViewSet
+from mesoplan.roles import Role
+from mesoplan.tenancy import get_scoped_or_404
+from patients.models import Patient
+from scheduling import booking, rescheduling, selectors
+from scheduling.calendar_feed import revoke_feed
+from scheduling.ical import clinician_calendar
+from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Course
+
+from .serializers import (
+    AppointmentSerializer,
+    ClinicianWithFeedSerializer,
+    CourseCreateSerializer,
+    CourseSerializer,
+)
+
+
+class CourseViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
+    """8-session courses. Booking answers 409, naming the reason, when the patient is not
+    ready to book or a session cannot be placed."""
+
+    serializer_class = CourseSerializer
+    model = Course
+
+    def get_queryset(self):
+        return selectors.courses_for(self.request.user).prefetch_related(
+            Prefetch("appointments", queryset=Appointment.objects.order_by("sequence"))
+        )
+
+    @extend_schema(
+        request=CourseCreateSerializer,
+        responses={
+            201: CourseSerializer,
+            404: OpenApiResponse(description="The patient is not one of this practice's."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        body = CourseCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        patient = get_scoped_or_404(Patient, request.user, pk=data["patient"])
+        booked = booking.book_course(
+            actor=request.user,
+            patient=patient,
+            protocol_code=data["protocol"],
+            clinician_id=data["clinician"],
+            start=data["start"],
+            initial_interval_days=data["initial_interval_days"],
+            targets=data["targets"],
+            combinations=data["combinations"],
+            operation_date=data["operation_date"],
+        )
+        course = self.get_queryset().get(pk=booked.course.pk)
+        return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
+
+
+class AppointmentFilter(django_filters.FilterSet):
+    clinician = django_filters.UUIDFilter(field_name="clinician_id")
+    patient = django_filters.UUIDFilter(field_name="patient_id")
+    starts_after = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    status = django_filters.ChoiceFilter(choices=AppointmentStatus.choices)
+
+    class Meta:
+        model = Appointment
+        fields = ["clinician", "patient", "starts_after", "starts_before", "status"]
+
+
+class AppointmentCreateSerializer(StrictSerializer):
+    patient = serializers.UUIDField()
+    clinician = serializers.UUIDField()
+    kind = serializers.ChoiceField(
+        choices=[AppointmentKind.CONSULTATION, AppointmentKind.MAINTENANCE]
+    )
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class AppointmentMoveSerializer(StrictSerializer):
+    starts_at = serializers.DateTimeField()
+
+
+class AppointmentViewSet(PracticeViewSet):
+    serializer_class = AppointmentSerializer
+    model = Appointment
+    filterset_class = AppointmentFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.appointments_for(self.request.user)
+
+    @extend_schema(
+        request=AppointmentCreateSerializer,
+        responses={
+            201: AppointmentSerializer,
+            404: OpenApiResponse(description="The patient is not one of this practice's."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        body = AppointmentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        patient = get_scoped_or_404(Patient, request.user, pk=data["patient"])
+        appointment = booking.book_appointment(
+            actor=request.user,
+            patient=patient,
+            clinician_id=data["clinician"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+        )
+        return Response(self.get_serializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppointmentMoveSerializer, responses=AppointmentSerializer)
+    def update(self, request, *args, **kwargs):
+        """Reschedule: a course session's later sessions move with it, or nothing moves."""
+        with transaction.atomic():
+            appointment = self.get_object()  # If-Match checked under the row lock
+            body = AppointmentMoveSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            rescheduling.reschedule(
+                actor=request.user,
+                appointment=appointment,
+                starts_at=body.validated_data["starts_at"],
+            )
+        return Response(self.get_serializer(self.get_queryset().get(pk=appointment.pk)).data)
+
+    @extend_schema(request=AppointmentMoveSerializer, responses=AppointmentSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        appointment = rescheduling.cancel(actor=request.user, appointment=self.get_object())
+        return Response(self.get_serializer(appointment).data)
+
+
+class ClinicianCalendarViewSet(ClinicianViewSet):
+    """The practice's clinicians, with their private calendar subscription URL."""
+
+    serializer_class = ClinicianWithFeedSerializer
+
+    @extend_schema(
+        responses={(200, "text/calendar"): OpenApiResponse(description="RFC 5545 calendar")}
+    )
+    @action(detail=True, methods=["get"], url_path="calendar.ics")
+    def calendar(self, request, pk=None):
+        clinician = self.get_object()
+        body = clinician_calendar(clinician)
+        return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+    @extend_schema(request=None, responses=ClinicianWithFeedSerializer)
+    @action(detail=True, methods=["post"], url_path="feed/revoke")
+    def revoke_feed(self, request, pk=None):
+        """Revoke the clinician's subscription URL and issue a new one (the clinician
+        themself or a practice manager)."""
+        clinician = self.get_object()
+        if request.user.pk != clinician.pk and request.user.role != Role.PRACTICE_MANAGER:
+            return Response(
+                {"detail": "Only the clinician or a practice manager may revoke this feed."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        revoke_feed(clinician)
+        return Response(self.get_serializer(clinician).data)

@@ -1,0 +1,257 @@
+"""Booking a course: the gate, the plan, and eight appointments in one transaction.
+
+The service contract (docs/conventions.md): the actor, plain values, role and practice checks, one
+transaction, an audit entry. A course is booked only when the patient is ready to book
+(patients.readiness, the same gate the pages show); every session is placed by the
+planner around closed days and the clinician's other appointments; and two appointments
+of one clinician never overlap (the database's exclusion constraint on PostgreSQL, this
+transaction under SQLite's write lock otherwise).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mesoplan import audit
+from mesoplan.audit import Action
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.models import User
+from mesoplan.roles import Role, works_in_practice
+from mesoplan.tenancy import ensure_in_scope
+from patients.models import Patient
+from patients.selectors import latest_screening
+from protocols.models import Protocol
+from protocols.planner import CoursePlan, PlanningError, plan_course_dates
+
+from .models import TARGETS_BY_INDICATION, Appointment, AppointmentKind, AppointmentStatus, Course
+from .selectors import availability_for
+
+# How far ahead the planner looks for busy slots: the whole course and some slack.
+PLANNING_HORIZON = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class Booked:
+    course: Course
+    appointments: list[Appointment]
+    plan: CoursePlan
+
+
+def _clinician_of(actor, clinician_id) -> User:
+    clinician = (
+        User.objects.for_actor(actor)
+        .filter(pk=clinician_id, role=Role.CLINICIAN, is_active=True)
+        .select_related("practice")
+        .first()
+    )
+    if clinician is None:
+        raise InvalidInput({"clinician": ["No active clinician of this practice has this id."]})
+    return clinician
+
+
+def _protocol(code: str) -> Protocol:
+    protocol = Protocol.objects.select_related("formulation").filter(code=code).first()
+    if protocol is None:
+        known = ", ".join(Protocol.objects.values_list("code", flat=True))
+        raise InvalidInput({"protocol": [f'Unknown protocol "{code}". Known: {known}.']})
+    return protocol
+
+
+def require_ready(actor, patient: Patient, indication: str):
+    """The latest screening for the indication, if the patient is ready to book; else a
+    409 that names every reason (API.md, POST /courses/)."""
+    screening = latest_screening(actor, patient, indication)
+    if screening is None:
+        raise Conflict(
+            "The patient has no screening for this indication.",
+            "not_screened",
+            {"reasons": [{"code": "not_screened", "message": "Not screened for this indication."}]},
+        )
+    readiness = screening.readiness
+    if not readiness.is_ready:
+        reasons = [reason.as_dict() for reason in readiness.reasons]
+        raise Conflict(
+            "The patient is not ready to book: "
+            + " ".join(reason["message"] for reason in reasons),
+            str(readiness.reasons[0].code),
+            {"reasons": reasons},
+        )
+    return screening
+
+
+def _check_targets(targets, indication: str) -> list[str]:
+    allowed = TARGETS_BY_INDICATION[indication]
+    unknown = sorted(set(targets) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            {
+                "targets": [
+                    f"Not a target of this indication: {', '.join(unknown)}. "
+                    f"Choose from {', '.join(allowed)}."
+                ]
+            }
+        )
+    return list(dict.fromkeys(targets))
+
+
+def preview_course(
+    *, actor, clinician_id, protocol_code: str, start: datetime, initial_interval_days: int
+) -> CoursePlan:
+    """The dates a course would get, without booking it (the browser shows them first)."""
+    if not works_in_practice(actor):
+        raise Conflict("Only practice staff can plan courses.", "not_practice_staff")
+    clinician = _clinician_of(actor, clinician_id)
+    return _plan(clinician, _protocol(protocol_code), start, initial_interval_days)
+
+
+def _plan(clinician, protocol: Protocol, start: datetime, initial_interval_days: int) -> CoursePlan:
+    """The planner over the clinician's calendar, with a request's errors as 400s."""
+    if start <= timezone.now():
+        raise InvalidInput({"start": ["The first session must be in the future."]})
+    availability = availability_for(clinician, start - timedelta(days=1), start + PLANNING_HORIZON)
+    try:
+        return plan_course_dates(start, initial_interval_days, protocol.schedule(), availability)
+    except PlanningError as exc:
+        raise InvalidInput({"initial_interval_days": [str(exc)]}) from exc
+
+
+def course_appointments(course: Course, plan: CoursePlan) -> list[Appointment]:
+    """The (unsaved) appointments of a course as the plan placed them."""
+    return [
+        Appointment(
+            practice_id=course.patient.practice_id,
+            patient=course.patient,
+            clinician=course.clinician,
+            course=course,
+            kind=AppointmentKind.COURSE,
+            sequence=session.sequence,
+            starts_at=session.start,
+            ends_at=session.end,
+        )
+        for session in plan.sessions
+    ]
+
+
+def double_booking(clinician, periods) -> Conflict:
+    """The 409 for a slot taken meanwhile, naming the appointment in the way."""
+    for start, end in periods:
+        other = (
+            Appointment.objects.filter(clinician=clinician, starts_at__lt=end, ends_at__gt=start)
+            .exclude(status=AppointmentStatus.CANCELLED)
+            .order_by("starts_at")
+            .first()
+        )
+        if other is not None:
+            return Conflict(
+                f"The clinician already has an appointment from {other.starts_at.isoformat()} "
+                f"to {other.ends_at.isoformat()}.",
+                "double_booking",
+                {
+                    "conflicting": {
+                        "starts_at": other.starts_at.isoformat(),
+                        "ends_at": other.ends_at.isoformat(),
+                    }
+                },
+            )
+    return Conflict("Another appointment of this clinician overlaps.", "double_booking")
+
+
+@transaction.atomic
+def book_course(
+    *,
+    actor,
+    patient: Patient,
+    protocol_code: str,
+    clinician_id,
+    start: datetime,
+    initial_interval_days: int,
+    targets: list[str] | tuple[str, ...] = (),
+    combinations: list[str] | tuple[str, ...] = (),
+    operation_date: date | None = None,
+) -> Booked:
+    """Books every session of the course, or nothing (409 naming why)."""
+    ensure_in_scope(actor, patient)
+    protocol = _protocol(protocol_code)
+    targets = _check_targets(targets, protocol.indication)
+    screening = require_ready(actor, patient, protocol.indication)
+    clinician = _clinician_of(actor, clinician_id)  # ensure_in_scope: a practice's staff
+    plan = _plan(clinician, protocol, start, initial_interval_days)
+    if plan.unplaced:
+        raise Conflict(
+            "Not every session can be placed: "
+            + " ".join(f"Session {u.sequence}: {u.reason}" for u in plan.unplaced),
+            "course_unplaceable",
+            {
+                "unplaced": [
+                    {
+                        "sequence": u.sequence,
+                        "ideal_start": u.ideal_start.isoformat(),
+                        "reason": u.reason,
+                    }
+                    for u in plan.unplaced
+                ]
+            },
+        )
+    course = Course.objects.create(
+        patient=patient,
+        protocol=protocol,
+        clinician=clinician,
+        screening=screening,
+        initial_interval_days=initial_interval_days,
+        targets=targets,
+        combinations=list(dict.fromkeys(combinations)),
+        operation_date=operation_date,
+        created_by=actor,
+    )
+    appointments = course_appointments(course, plan)
+    try:
+        with transaction.atomic():  # the exclusion constraint decides a race on PostgreSQL
+            created = Appointment.objects.bulk_create(appointments)
+    except IntegrityError as exc:
+        raise double_booking(clinician, [(a.starts_at, a.ends_at) for a in appointments]) from exc
+    audit.record(
+        actor,
+        Action.COURSE_BOOK,
+        course,
+        patient_id=patient.pk,
+        summary=f"{protocol.name}: {len(created)} sessions from {plan.sessions[0].start:%Y-%m-%d %H:%M}",
+    )
+    return Booked(course, created, plan)
+
+
+@transaction.atomic
+def book_appointment(
+    *, actor, patient: Patient, clinician_id, kind: str, starts_at: datetime, ends_at: datetime
+) -> Appointment:
+    """One appointment outside a course (a consultation, a maintenance session), or a 409
+    naming the appointment it would overlap."""
+    ensure_in_scope(actor, patient)
+    if not works_in_practice(actor):
+        raise Conflict("Only practice staff can book appointments.", "not_practice_staff")
+    clinician = _clinician_of(actor, clinician_id)
+    if ends_at <= starts_at:
+        raise InvalidInput({"ends_at": ["The end must be after the start."]})
+    period = [(starts_at, ends_at)]
+    if (
+        Appointment.objects.filter(
+            clinician=clinician, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .exists()
+    ):  # under SQLite's write lock this check decides; on PostgreSQL the constraint does
+        raise double_booking(clinician, period)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                practice_id=patient.practice_id,
+                patient=patient,
+                clinician=clinician,
+                kind=kind,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+    except IntegrityError as exc:
+        raise double_booking(clinician, period) from exc
+    return appointment

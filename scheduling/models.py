@@ -1,0 +1,323 @@
+"""Courses, appointments and the practice's calendar: opening hours, closures, working
+hours and absences (DOMAIN.md, "The course: schedule").
+
+No double booking is a database invariant: on PostgreSQL an exclusion constraint
+(btree_gist) refuses two non-cancelled appointments of one clinician that overlap
+(migration 0002); on SQLite the booking service checks under the database's write lock.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from mesoplan.tenancy import PracticeScopedManager
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """When the practice is open on a weekday; several rows make a split day."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey(
+        "mesoplan.Practice", on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(name="opening_hours_ordered", condition=Q(opens__lt=F("closes")))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """A day the whole practice is closed (a public holiday, the practice's holidays)."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey(
+        "mesoplan.Practice", on_delete=models.CASCADE, related_name="closures"
+    )
+    day = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "day"], name="closure_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.reason}".strip()
+
+
+class WorkingHours(models.Model):
+    """A clinician's hours on a weekday. A clinician without any works the practice's
+    opening hours; with some, only these (within the opening hours)."""
+
+    id = models.BigAutoField(primary_key=True)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    practice_path = "clinician__practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["weekday", "starts"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(name="working_hours_ordered", condition=Q(starts__lt=F("ends")))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class Absence(models.Model):
+    """Days a clinician does not work (leave, training), inclusive."""
+
+    id = models.BigAutoField(primary_key=True)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    practice_path = "clinician__practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(name="absence_ordered", condition=Q(starts_on__lte=F("ends_on")))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d} {self.reason}".strip()
+
+
+class AppointmentKind(models.TextChoices):
+    COURSE = "course", "Course session"
+    MAINTENANCE = "maintenance", "Maintenance session"
+    CONSULTATION = "consultation", "Consultation"
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+class KindLength(models.Model):
+    """The practice's default length of each appointment kind, in minutes."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey(
+        "mesoplan.Practice", on_delete=models.CASCADE, related_name="kind_lengths"
+    )
+    kind = models.CharField(max_length=16, choices=AppointmentKind.choices)
+    minutes = models.PositiveSmallIntegerField()
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "kind"], name="kind_length_once"),
+            models.CheckConstraint(name="kind_length_positive", condition=Q(minutes__gte=5)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.minutes} min"
+
+
+class CourseTarget(models.TextChoices):
+    """What a course treats (DOMAIN.md, "Indications"): filters for the reports."""
+
+    ELASTOSIS = "elastosis", "Elastosis (sun or sunbed damage)"
+    ENLARGED_PORES = "enlarged_pores", "Enlarged pores"
+    PALE_COMPLEXION = "pale_complexion", "Pale complexion"
+    FACIAL_REDNESS = "facial_redness", "Facial redness"
+    AGE_SPOTS = "age_spots", "Age spots"
+    PREVENTION = "prevention", "Prevention of photo-ageing"
+    HAIR_REGROWTH = "regrowth", "Hair: regrowth"
+    HAIR_STABILISE = "stabilise", "Hair: stabilise"
+
+
+TARGETS_BY_INDICATION: dict[str, tuple[str, ...]] = {
+    "skin": (
+        CourseTarget.ELASTOSIS,
+        CourseTarget.ENLARGED_PORES,
+        CourseTarget.PALE_COMPLEXION,
+        CourseTarget.FACIAL_REDNESS,
+        CourseTarget.AGE_SPOTS,
+        CourseTarget.PREVENTION,
+    ),
+    "hair": (CourseTarget.HAIR_REGROWTH, CourseTarget.HAIR_STABILISE),
+}
+
+
+class Combination(models.TextChoices):
+    NEEDLING = "needling", "Needling"
+    PRP = "prp", "PRP (platelet-rich plasma)"
+    THREAD_LIFT_PREPARATION = "thread_lift_preparation", "Thread-lift preparation"
+    PRE_OPERATIVE = "pre_operative", "Pre-operative course"
+
+
+class Course(models.Model):
+    """An 8-session course of one protocol for one patient, booked by a clinician on the
+    strength of a screening that was ready to book."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="courses"
+    )
+    protocol = models.ForeignKey("protocols.Protocol", on_delete=models.PROTECT, related_name="+")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses"
+    )
+    screening = models.ForeignKey(
+        "patients.Screening", on_delete=models.PROTECT, related_name="courses"
+    )
+    initial_interval_days = models.PositiveSmallIntegerField()
+    targets = models.JSONField(default=list, blank=True)
+    combinations = models.JSONField(default=list, blank=True)
+    operation_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    practice_path = "patient__practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.protocol_id} course for {self.patient_id}"
+
+
+class Appointment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Denormalised from the patient: the practice scope and the calendar read it directly.
+    practice = models.ForeignKey("mesoplan.Practice", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    )
+    kind = models.CharField(max_length=16, choices=AppointmentKind.choices)
+    sequence = models.PositiveSmallIntegerField(null=True, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED
+    )
+    # Set, in the same transaction that sends it, when the reminder e-mail went out: the
+    # reminder is sent exactly once however often beat or a retry asks (scheduling.reminders).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["clinician", "starts_at"], name="appointment_clinician_idx"),
+            models.Index(fields=["practice", "starts_at", "id"], name="appointment_calendar_idx"),
+            models.Index(fields=["practice", "updated_at"], name="appointment_changes_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="appointment_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            models.CheckConstraint(
+                name="appointment_sequence_only_in_course",
+                condition=(Q(course__isnull=True, sequence__isnull=True))
+                | Q(course__isnull=False, sequence__gte=1),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "sequence"],
+                condition=~Q(status=AppointmentStatus.CANCELLED),
+                name="appointment_one_per_course_sequence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RecallEntry(models.Model):
+    """A patient due for maintenance after a course (DOMAIN.md: every 3-6 months), kept by
+    a beat task (scheduling.recall). Resolved once a maintenance session is booked in or
+    after the window's start, or when the practice dismisses it."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey("mesoplan.Practice", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="recall")
+    last_session_on = models.DateField()
+    due_from = models.DateField()
+    due_until = models.DateField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    practice_path = "practice"
+    objects = PracticeScopedManager()
+
+    class Meta:
+        ordering = ["due_from", "id"]
+        verbose_name_plural = "recall entries"
+        indexes = [
+            models.Index(fields=["practice", "resolved_at", "due_from"], name="recall_due_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="recall_window_ordered", condition=Q(due_from__lte=F("due_until"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Maintenance due {self.due_from:%Y-%m-%d} to {self.due_until:%Y-%m-%d}"

@@ -1,0 +1,198 @@
+"""Reads of the calendar and the session records that the services, the views and the API
+share."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from mesoplan.clock import practice_zone
+from mesoplan.models import User
+from mesoplan.roles import Role
+from mesoplan.tenancy import scoped
+from patients.models import Patient
+from protocols.planner import Availability
+
+from .calendar_grid import CalendarFacts, intersect
+from .models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    Closure,
+    Course,
+    KindLength,
+    OpeningHours,
+    WorkingHours,
+)
+from .progress import Progress, course_progress
+
+# A practice that has not entered its opening hours yet: Monday to Friday, 08:00-18:00.
+DEFAULT_OPENING = {day: [(time(8), time(18))] for day in range(5)}
+
+
+def availability_for(
+    clinician, since: datetime, until: datetime, *, ignoring: Iterable = ()
+) -> Availability:
+    """When the clinician can treat between `since` and `until`: the practice's opening
+    hours narrowed to the clinician's working hours, closures and absences as closed
+    days, and the clinician's booked appointments as busy. Five queries, whatever the
+    period."""
+    practice = clinician.practice
+    zone = practice_zone(practice)
+    opening: dict[int, list[tuple[time, time]]] = {}
+    for row in OpeningHours.objects.filter(practice=practice):
+        opening.setdefault(row.weekday, []).append((row.opens, row.closes))
+    if not opening:
+        opening = {day: list(hours) for day, hours in DEFAULT_OPENING.items()}
+    working: dict[int, list[tuple[time, time]]] = {}
+    for row in WorkingHours.objects.filter(clinician=clinician):
+        working.setdefault(row.weekday, []).append((row.starts, row.ends))
+    if working:
+        opening = {day: intersect(hours, working.get(day, [])) for day, hours in opening.items()}
+    first, last = since.astimezone(zone).date(), until.astimezone(zone).date()
+    closed = set(
+        Closure.objects.filter(practice=practice, day__range=(first, last)).values_list(
+            "day", flat=True
+        )
+    )
+    for absence in Absence.objects.filter(
+        clinician=clinician, starts_on__lte=last, ends_on__gte=first
+    ):
+        day = max(absence.starts_on, first)
+        while day <= min(absence.ends_on, last):
+            closed.add(day)
+            day = day.fromordinal(day.toordinal() + 1)
+    busy = list(
+        Appointment.objects.filter(clinician=clinician, starts_at__lt=until, ends_at__gt=since)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .exclude(pk__in=list(ignoring))  # appointments being moved do not stand in their way
+        .values_list("starts_at", "ends_at")
+    )
+    return Availability(zone, opening, frozenset(closed), busy)
+
+
+def courses_for(actor) -> QuerySet[Course]:
+    return scoped(Course, actor).select_related("patient__practice", "protocol", "clinician")
+
+
+def appointments_for(actor) -> QuerySet[Appointment]:
+    return scoped(Appointment, actor).select_related("patient", "clinician", "course")
+
+
+def clinicians_for(actor) -> QuerySet[User]:
+    """The practice's active clinicians, in the order calendars list them."""
+    return (
+        User.objects.for_actor(actor)
+        .filter(role=Role.CLINICIAN, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def opening_hours_of(actor) -> dict[int, list[tuple[time, time]]]:
+    """The practice's opening hours per weekday as entered (empty when none are)."""
+    opening: dict[int, list[tuple[time, time]]] = {}
+    for row in scoped(OpeningHours, actor):
+        opening.setdefault(row.weekday, []).append((row.opens, row.closes))
+    return opening
+
+
+def calendar_facts(actor, clinician_ids: Sequence, first: date, last: date) -> CalendarFacts:
+    """Opening hours, closures, working hours and absences from `first` to `last` for
+    the calendar pages: four queries, whatever the period and however many clinicians."""
+    opening = opening_hours_of(actor) or {d: list(h) for d, h in DEFAULT_OPENING.items()}
+    closures = dict(
+        scoped(Closure, actor).filter(day__range=(first, last)).values_list("day", "reason")
+    )
+    working = working_hours_by_clinician(actor, clinician_ids)
+    absences: dict = {}
+    for absence in scoped(Absence, actor).filter(
+        clinician_id__in=clinician_ids, starts_on__lte=last, ends_on__gte=first
+    ):
+        day = max(absence.starts_on, first)
+        while day <= min(absence.ends_on, last):
+            absences.setdefault(absence.clinician_id, {})[day] = absence.reason
+            day += timedelta(days=1)
+    return CalendarFacts(practice_zone(actor.practice), opening, closures, working, absences)
+
+
+def calendar_appointments(
+    actor, *, since: datetime, until: datetime, clinician_ids: Sequence | None = None
+) -> QuerySet[Appointment]:
+    """Appointments overlapping the period (cancelled ones too), with what a calendar
+    shows of them: the patient's name and the course with its protocol."""
+    appointments = (
+        scoped(Appointment, actor)
+        .filter(starts_at__lt=until, ends_at__gt=since)
+        .select_related("patient", "clinician", "course__protocol")
+        .order_by("starts_at", "id")
+    )
+    if clinician_ids is not None:
+        appointments = appointments.filter(clinician_id__in=clinician_ids)
+    return appointments
+
+
+def progress_of(courses: Iterable[Course]) -> dict:
+    """{course id: Progress} for the given courses (their protocol loaded), in one query."""
+    by_id = {course.pk: course for course in courses}
+    if not by_id:
+        return {}
+    counts: dict = {}
+    rows = (
+        Appointment.objects.filter(course_id__in=list(by_id))
+        .values("course_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts.setdefault(row["course_id"], {})[row["status"]] = row["n"]
+    return {
+        pk: course_progress(counts.get(pk, {}), course.protocol.session_count)
+        for pk, course in by_id.items()
+    }
+
+
+def patient_courses(actor, patient: Patient, now: datetime) -> list[tuple[Course, Progress]]:
+    """The patient's courses, newest first, each with its progress and `next_start` (the
+    next booked session): one query."""
+    scheduled = Q(appointments__status=AppointmentStatus.SCHEDULED)
+    courses = (
+        courses_for(actor)
+        .filter(patient=patient)
+        .annotate(
+            done=Count("appointments", filter=Q(appointments__status=AppointmentStatus.COMPLETED)),
+            booked=Count("appointments", filter=scheduled),
+            next_start=Min(
+                "appointments__starts_at", filter=scheduled & Q(appointments__starts_at__gte=now)
+            ),
+        )
+    )
+    return [
+        (course, Progress(course.done, course.booked, course.protocol.session_count))  # type: ignore[attr-defined]
+        for course in courses
+    ]
+
+
+def kind_lengths_of(actor) -> dict[str, int]:
+    """The practice's default length per appointment kind, in minutes, as entered."""
+    return dict(scoped(KindLength, actor).values_list("kind", "minutes"))
+
+
+def upcoming_closures(actor, today: date) -> QuerySet[Closure]:
+    return scoped(Closure, actor).filter(day__gte=today).order_by("day")
+
+
+def upcoming_absences(actor, today: date, clinician_ids: Sequence | None = None):
+    absences = scoped(Absence, actor).filter(ends_on__gte=today).order_by("starts_on", "id")
+    if clinician_ids is not None:
+        absences = absences.filter(clinician_id__in=clinician_ids)
+    return absences
+
+
+def working_hours_by_clinician(actor, clinician_ids: Sequence) -> dict:
+    """{clinician id: {weekday: [(starts, ends)]}} for clinicians who entered hours."""
+    working: dict = {}
+    for row in scoped(WorkingHours, actor).filter(clinician_id__in=clinician_ids):
+        working.setdefault(row.clinician_id, {}).setdefault(row.weekday, []).append(
+            (row.starts, row.ends)
+        )
+    return working

@@ -1,0 +1,341 @@
+"""Browser pages of the calendar: a clinician's week and the practice's day as time
+grids, an appointment with its move and cancel; and the private calendar feed for
+calendar apps. (Courses are in course_views.py, the managers' settings in
+settings_views.py.)
+
+HTTP only: the rescheduling service decides; selectors read with their joins, so each
+page runs a constant number of queries however full the calendar.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mesoplan.access import practice_staff_required
+from mesoplan.clock import practice_now, practice_today, practice_zone
+from mesoplan.errors import Conflict, InvalidInput
+from mesoplan.form_errors import add_service_errors
+from mesoplan.models import User
+from mesoplan.roles import Role
+from mesoplan.tenancy import get_scoped_or_404
+from protocols.planner import local
+from scheduling import rescheduling, selectors
+from scheduling.calendar_feed import is_valid_feed_token
+from scheduling.calendar_grid import (
+    Column,
+    iso_week,
+    local_period,
+    parse_iso_week,
+    shown_days,
+    week_of,
+    window_for,
+)
+from scheduling.calendar_grid import build_column as grid_column
+from scheduling.forms import CalendarDateForm, RescheduleForm, opening_slots
+from scheduling.ical import clinician_calendar
+from scheduling.models import Appointment, AppointmentStatus
+from scheduling.progress import Progress
+
+
+@require_GET
+def calendar_feed(request, clinician_id, token):
+    """A clinician's appointments for calendar apps: no credentials, no patient names."""
+    user = User.objects.filter(pk=clinician_id, role=Role.CLINICIAN, is_active=True).first()
+    if user is None or not is_valid_feed_token(user, token):
+        raise Http404
+    body = clinician_calendar(user)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def _slots(actor, *, also: time | None = None) -> list[tuple[str, str]]:
+    """The times an appointment may be moved to (its current time too)."""
+    return opening_slots(selectors.opening_hours_of(actor) or selectors.DEFAULT_OPENING, also=also)
+
+
+# --- An appointment: detail, move, cancel -------------------------------------------
+
+
+def _appointment(request, pk) -> Appointment:
+    return get_scoped_or_404(
+        selectors.appointments_for(request.user).select_related("course__protocol"),
+        request.user,
+        pk=pk,
+    )
+
+
+def _render_appointment(request, appointment, form=None, conflict=None, status=200):
+    zone = practice_zone(request.user.practice)
+    start = appointment.starts_at.astimezone(zone)
+    if form is None:
+        form = RescheduleForm(
+            initial={"date": start.date(), "time": start.strftime("%H:%M")},
+            slots=_slots(request.user, also=start.time().replace(tzinfo=None)),
+            date_format=request.user.practice.date_format,
+        )
+    course = appointment.course
+    context = {
+        "appointment": appointment,
+        "start": start,
+        "end": appointment.ends_at.astimezone(zone),
+        "progress": selectors.progress_of([course]).get(course.pk) if course else None,
+        "form": form,
+        "conflict": conflict,
+        "is_scheduled": appointment.status == AppointmentStatus.SCHEDULED,
+        "week": iso_week(start.date()),
+    }
+    return render(request, "scheduling/appointment_detail.html", context, status=status)
+
+
+@practice_staff_required
+@require_GET
+def appointment_detail(request, pk):
+    return _render_appointment(request, _appointment(request, pk))
+
+
+@practice_staff_required
+@require_POST
+def appointment_reschedule(request, pk):
+    """A new date and time. A course session takes the later sessions with it; when one
+    of them cannot follow, nothing moves and the page says which and why (409)."""
+    appointment = _appointment(request, pk)
+    practice = request.user.practice
+    zone = practice_zone(practice)
+    form = RescheduleForm(
+        request.POST,
+        slots=_slots(request.user, also=appointment.starts_at.astimezone(zone).time()),
+        date_format=practice.date_format,
+    )
+    if not form.is_valid():
+        return _render_appointment(request, appointment, form, status=400)
+    starts_at = local(form.cleaned_data["date"], form.cleaned_data["time"], zone)
+    try:
+        moved = rescheduling.reschedule(
+            actor=request.user, appointment=appointment, starts_at=starts_at
+        )
+    except Conflict as exc:
+        return _render_appointment(request, appointment, form, conflict=exc.message, status=409)
+    except InvalidInput as exc:
+        add_service_errors(form, exc, {"starts_at": "date"})
+        return _render_appointment(request, appointment, form, status=400)
+    label = f"Session {appointment.sequence}" if appointment.sequence else "The appointment"
+    text = f"{label} moved to {starts_at:%a %d %b %Y, %H:%M}."
+    if len(moved) > 1:
+        later = [m.sequence for m in moved[1:]]
+        text += f" Sessions {later[0]} to {later[-1]} moved with it, keeping the intervals."
+    messages.success(request, text)
+    if appointment.course_id:
+        return redirect("courses:detail", pk=appointment.course_id)
+    return _to_week(appointment.clinician_id, starts_at.date())
+
+
+def _to_week(clinician_id, day: date):
+    return redirect(f"{reverse('calendar:week')}?clinician={clinician_id}&week={iso_week(day)}")
+
+
+@practice_staff_required
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request, pk):
+    """GET asks for confirmation (works without JavaScript); POST cancels."""
+    appointment = _appointment(request, pk)
+    zone = practice_zone(request.user.practice)
+    if request.method == "POST":
+        try:
+            rescheduling.cancel(actor=request.user, appointment=appointment)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("calendar:appointment", pk=appointment.pk)
+        messages.success(
+            request,
+            f"Cancelled: {appointment.patient.full_name}, "
+            f"{appointment.starts_at.astimezone(zone):%a %d %b %Y, %H:%M}. The slot is free.",
+        )
+        if appointment.course_id:
+            return redirect("courses:detail", pk=appointment.course_id)
+        return _to_week(appointment.clinician_id, appointment.starts_at.astimezone(zone).date())
+    context = {"appointment": appointment, "start": appointment.starts_at.astimezone(zone)}
+    return render(request, "scheduling/appointment_cancel.html", context)
+
+
+# --- Calendars --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An appointment as the calendar shows it: local times, course progress."""
+
+    appointment: Appointment
+    start: datetime
+    end: datetime
+    progress: Progress | None
+
+
+def _shown_day(request, *, show_date: bool) -> tuple[date, CalendarDateForm, bool]:
+    """The day asked for (or today), the form to show (the typed text when it could not
+    be read; else the day in the practice's format) and whether it could be read."""
+    practice = request.user.practice
+    today = practice_today(practice)
+    form = CalendarDateForm(request.GET, date_format=practice.date_format)
+    if not form.is_valid():
+        return today, form, False
+    week = form.cleaned_data["week"]
+    monday = parse_iso_week(week) if week else None
+    if week and monday is None:
+        form.add_error("week", "Write the week as 2026-W37.")
+        return today, form, False
+    shown = form.cleaned_data["date"] or monday or today
+    initial = {"date": shown} if show_date else {}
+    return shown, CalendarDateForm(initial=initial, date_format=practice.date_format), True
+
+
+def _entries(request, appointments, zone) -> tuple[list[Entry], list[Entry]]:
+    """(active, cancelled) appointments with their courses' progress (one query)."""
+    courses = {a.course_id: a.course for a in appointments if a.course_id}
+    progress = selectors.progress_of(courses.values())
+    entries = [
+        Entry(
+            a, a.starts_at.astimezone(zone), a.ends_at.astimezone(zone), progress.get(a.course_id)
+        )
+        for a in appointments
+    ]
+    active = [e for e in entries if e.appointment.status != AppointmentStatus.CANCELLED]
+    cancelled = [e for e in entries if e.appointment.status == AppointmentStatus.CANCELLED]
+    return active, cancelled
+
+
+def _now_row(window, columns: list[Column], now: datetime) -> int | None:
+    if not any(column.is_today for column in columns):
+        return None
+    minute = now.hour * 60 + now.minute
+    place = window.place(minute, minute + 1)
+    return place[0] if place else None
+
+
+@practice_staff_required
+@require_GET
+def calendar_week(request):
+    """One clinician's week as a time grid: the signed-in clinician's by default."""
+    user = request.user
+    practice = user.practice
+    zone = practice_zone(practice)
+    today = practice_today(practice)
+    clinicians = list(selectors.clinicians_for(user))
+    wanted = request.GET.get("clinician")
+    if wanted:
+        clinician = next((c for c in clinicians if str(c.pk) == wanted), None)
+        if clinician is None:
+            raise Http404("No clinician of this practice has this id.")
+    else:
+        mine = next((c for c in clinicians if c.pk == user.pk), None)
+        clinician = mine or (clinicians[0] if clinicians else None)
+    shown, date_form, valid = _shown_day(request, show_date=False)
+    days = week_of(shown)
+    context = {
+        "date_form": date_form,
+        "clinicians": clinicians,
+        "clinician": clinician,
+        "days": days,
+        "week": iso_week(days[0]),
+        "previous": iso_week(days[0] - timedelta(days=7)),
+        "next": iso_week(days[0] + timedelta(days=7)),
+        "this_week": iso_week(today),
+        "is_this_week": today in days,
+    }
+    if clinician is not None:
+        since, until = (
+            local(days[0], time(0), zone),
+            local(days[-1] + timedelta(days=1), time(0), zone),
+        )
+        appointments = list(
+            selectors.calendar_appointments(
+                user, since=since, until=until, clinician_ids=[clinician.pk]
+            )
+        )
+        facts = selectors.calendar_facts(user, [clinician.pk], days[0], days[-1])
+        active, cancelled = _entries(request, appointments, zone)
+        busy = {e.start.date() for e in active}
+        visible = shown_days(days, facts, busy)
+        window = window_for(
+            [facts.hours(day, clinician.pk) for day in visible],
+            [local_period(e.start, e.end, e.start.date(), zone) for e in active],
+        )
+        columns = [
+            grid_column(
+                key=day,
+                day=day,
+                today=today,
+                window=window,
+                hours=facts.hours(day, clinician.pk),
+                closed=facts.closed_because(day, clinician.pk),
+                items=[(e.start, e.end, e) for e in active if e.start.date() == day],
+                zone=zone,
+            )
+            for day in visible
+        ]
+        context.update(
+            {
+                "window": window,
+                "columns": columns,
+                "hidden_days": [day for day in days if day not in visible],
+                "cancelled": cancelled,
+                "now_row": _now_row(window, columns, practice_now(practice)),
+            }
+        )
+    return render(request, "scheduling/calendar_week.html", context, status=200 if valid else 400)
+
+
+@practice_staff_required
+@require_GET
+def calendar_day(request):
+    """The practice's day: one column per clinician."""
+    user = request.user
+    practice = user.practice
+    zone = practice_zone(practice)
+    today = practice_today(practice)
+    day, date_form, valid = _shown_day(request, show_date=True)
+    clinicians = list(selectors.clinicians_for(user))
+    ids = [c.pk for c in clinicians]
+    since, until = local(day, time(0), zone), local(day + timedelta(days=1), time(0), zone)
+    appointments = list(
+        selectors.calendar_appointments(user, since=since, until=until, clinician_ids=ids)
+    )
+    facts = selectors.calendar_facts(user, ids, day, day)
+    active, cancelled = _entries(request, appointments, zone)
+    window = window_for(
+        [facts.hours(day, c.pk) for c in clinicians],
+        [local_period(e.start, e.end, day, zone) for e in active],
+    )
+    columns = [
+        grid_column(
+            key=clinician,
+            day=day,
+            today=today,
+            window=window,
+            hours=facts.hours(day, clinician.pk),
+            closed=facts.closed_because(day, clinician.pk),
+            items=[
+                (e.start, e.end, e) for e in active if e.appointment.clinician_id == clinician.pk
+            ],
+            zone=zone,
+        )
+        for clinician in clinicians
+    ]
+    context = {
+        "date_form": date_form,
+        "day": day,
+        "is_today": day == today,
+        "practice_closed": facts.closed_because(day),
+        "previous": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "today": today,
+        "week": iso_week(day),
+        "window": window,
+        "columns": columns,
+        "cancelled": cancelled,
+        "now_row": _now_row(window, columns, practice_now(practice)),
+    }
+    return render(request, "scheduling/calendar_day.html", context, status=200 if valid else 400)
