@@ -36,7 +36,8 @@ run: $(STAMP)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo ""
 	@echo "  MesoPlan is starting at http://$(HOST):$(PORT)/"
-	@echo "  Sign in as clinician1, manager1, clinician2, manager2 or networkadmin"
+	@echo "  Sign in as clinician1, clinician3, manager1 (Berlin), clinician2, clinician4,"
+	@echo "  manager2 (Hamburg) or networkadmin"
 	@echo "  (password: $(DEMO_PASSWORD)). API docs: http://$(HOST):$(PORT)/api/docs/"
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
