@@ -7,15 +7,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.db.models.functions import Lower
 
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
 from mesoplan.errors import InvalidInput
 from mesoplan.roles import works_in_practice
-from mesoplan.tenancy import scoped
 from protocols.models import Formulation
 from protocols.planner import add_months
 
@@ -96,21 +93,6 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
     return lot
 
 
-def lots_by_number(actor, numbers) -> dict[str, ProductLot]:
-    """{lower-cased lot number: lot} of the actor's practice for the given numbers, in one
-    query (pass validation reads all of a session's lots at once)."""
-    wanted = {normalise_lot_number(str(n)).lower() for n in numbers if str(n).strip()}
-    if not wanted:
-        return {}
-    lots = (
-        scoped(ProductLot, actor)
-        .select_related("formulation")
-        .annotate(number_key=Lower("lot_number"))
-        .filter(number_key__in=wanted)
-    )
-    return {lot.lot_number.lower(): lot for lot in lots}
-
-
 def lot_problem(lot: ProductLot | None, number: str, formulation_id, on: date) -> str | None:
     """Why this lot may not be used in a session of `formulation_id` on `on`, if it may
     not (DOMAIN.md: a registered, unexpired lot of the course's formulation)."""
@@ -121,18 +103,3 @@ def lot_problem(lot: ProductLot | None, number: str, formulation_id, on: date) -
     if lot.expires_on < on:
         return f'Lot "{lot.lot_number}" expired on {lot.expires_on:%Y-%m-%d}.'
     return None
-
-
-def usable_lots(actor, formulation_id, on: date) -> QuerySet[ProductLot]:
-    """The practice's unexpired lots of one formulation, soonest expiry first (use the
-    oldest box first)."""
-    return (
-        scoped(ProductLot, actor)
-        .filter(formulation_id=formulation_id, expires_on__gte=on)
-        .order_by("expires_on", "lot_number")
-    )
-
-
-def lots_for(actor) -> QuerySet[ProductLot]:
-    """The practice's lots, newest first, with what a list shows of each."""
-    return scoped(ProductLot, actor).select_related("formulation", "created_by")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lots import equipment
+from lots import equipment, selectors
 from lots import services as lots
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today
@@ -42,7 +42,9 @@ def lot_list(request):
     if formulation not in dict(formulations):
         formulation = ""
     q = request.GET.get("q", "").strip()[:64]
-    rows = lots.lots_for(user).annotate(sessions=Count("passes__session_record", distinct=True))
+    rows = selectors.lots_for(user).annotate(
+        sessions=Count("passes__session_record", distinct=True)
+    )
     if formulation:
         rows = rows.filter(formulation__code=formulation)
     if q:

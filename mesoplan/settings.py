@@ -176,7 +176,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Clinical photos: never under a public URL; served only by the practice-scoped view
-    # (sessions). Local files by default; an S3-compatible store by setting
+    # (outcomes/photo_http.py). Local files by default; an S3-compatible store by setting
     # PHOTO_STORAGE_BACKEND and its options (docs/deployment.md).
     "photos": {
         "BACKEND": env.str(

@@ -54,10 +54,10 @@ def _queue(queryset) -> Queue:
 
 def home_context(user) -> dict:
     template = {
-        Role.CLINICIAN: "mesoplan/home_clinician.html",
-        Role.PRACTICE_MANAGER: "mesoplan/home_manager.html",
-        Role.NETWORK_ADMIN: "mesoplan/home_network.html",
-    }.get(user.role, "mesoplan/home_clinician.html")
+        Role.CLINICIAN: "office/home_clinician.html",
+        Role.PRACTICE_MANAGER: "office/home_manager.html",
+        Role.NETWORK_ADMIN: "office/home_network.html",
+    }.get(user.role, "office/home_clinician.html")
     context: dict = {"template": template, "practice": user.practice}
     if user.role == Role.NETWORK_ADMIN and user.network_id:
         context.update(_network_context(user))

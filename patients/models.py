@@ -151,7 +151,7 @@ class ScreeningAcknowledgement(models.Model):
 
 class PhotographyConsent(models.Model):
     """The patient's consent to clinical photography, given or withdrawn: append-only, the
-    newest row is the patient's current answer. A photo needs it (sessions)."""
+    newest row is the patient's current answer. A photo needs it (outcomes)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(

@@ -3,8 +3,8 @@ courses around today for the patients who are ready to book, so the calendar is 
 `make run`. Re-running adds nothing: a patient with a course gets no second one.
 
 Courses that started weeks ago are written from the planner's dates directly (the
-booking service books only from now on) with their past sessions completed; the rest are
-booked through the service, as a clinician would.
+booking service books only from now on), their past sessions left for sessions.demo to
+record; the rest are booked through the service, as a clinician would.
 """
 
 import random

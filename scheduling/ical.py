@@ -27,7 +27,7 @@ STATUS = {
 def appointment_title(appointment: Appointment) -> str:
     """What the event says: the kind and, for a course, the protocol and session number.
 
-    >>> from sessions.models import Appointment
+    >>> from scheduling.models import Appointment
     >>> appointment_title(Appointment(kind="consultation"))
     'Consultation'
     """

@@ -3,7 +3,8 @@ hours and absences (DOMAIN.md, "The course: schedule").
 
 No double booking is a database invariant: on PostgreSQL an exclusion constraint
 (btree_gist) refuses two non-cancelled appointments of one clinician that overlap
-(migration 0002); on SQLite the booking service checks under the database's write lock.
+(clinical_sessions migration 0002, raw SQL: it came along when the table was renamed in
+place by clinical_sessions 0006); on SQLite the booking service checks under the database's write lock.
 """
 
 import uuid

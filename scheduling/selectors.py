@@ -1,5 +1,6 @@
-"""Reads of the calendar and the session records that the services, the views and the API
-share."""
+"""Reads of the calendar that the services, the views and the API share: appointments,
+courses with their progress, clinicians, opening hours, closures, absences and working
+hours, and the availability the planner books into."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta

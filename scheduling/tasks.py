@@ -1,5 +1,6 @@
-"""Celery tasks of the sessions app: they take ids, call the module that knows how, and
-are safe to run twice."""
+"""Celery tasks of the calendar: they take ids, call the module that knows how, and are
+safe to run twice. Their names are the ones they were registered under while they lived
+in the sessions app: a message already queued carries its task's name."""
 
 from celery import shared_task
 from django.utils import timezone

@@ -47,7 +47,9 @@ OTHER_CONDITIONS = [
 
 
 def field_name(region: str, technique: str = "", value: str = "") -> str:
-    """>>> field_name("chin", "nappage", "depth_mm")
+    """The form field of a region's pass value.
+
+    >>> field_name("chin", "nappage", "depth_mm")
     'chin__nappage__depth_mm'
     """
     return "__".join(part for part in (region, technique, value) if part)

@@ -20,6 +20,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from lots.models import ProductLot
+from mesoplan import audit
+from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
 from mesoplan.tenancy import scoped
 from protocols.regions import region_label
@@ -180,3 +182,27 @@ def recipients_csv(rows: Sequence[Recipient], practice) -> str:
             )
         )
     return out.getvalue()
+
+
+def record_listing(actor, lot: ProductLot, recipients: Sequence[Recipient]) -> None:
+    """Audits a page of the recall as read (the page and the API alike)."""
+    audit.record(
+        actor,
+        Action.LOT_RECALL_VIEW,
+        lot,
+        summary=f"Lot {lot.lot_number}: {len(recipients)} sessions listed",
+        details={"patients": sorted({str(r.patient.pk) for r in recipients})},
+    )
+
+
+def export_recall(actor, lot: ProductLot) -> str:
+    """The whole recall as CSV, audited as exported (the page's download and the API's)."""
+    rows = recipients_of(recipient_records(actor, lot))
+    audit.record(
+        actor,
+        Action.LOT_RECALL_EXPORT,
+        lot,
+        summary=f"Lot {lot.lot_number}: {len(rows)} sessions exported",
+        details={"patients": sorted({str(r.patient.pk) for r in rows})},
+    )
+    return recipients_csv(rows, actor.practice)

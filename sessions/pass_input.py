@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from lots.models import Equipment, EquipmentKind
-from lots.services import lot_problem, lots_by_number, normalise_lot_number
+from lots.selectors import lots_by_number
+from lots.services import lot_problem, normalise_lot_number
 from mesoplan.errors import InvalidInput
 from mesoplan.tenancy import scoped
 from protocols.selectors import plausible_ranges

@@ -5,6 +5,9 @@ import factory
 from mesoplan.models import Network, Practice, User
 from mesoplan.roles import Role
 
+# What intake records before a course may be booked (DOMAIN.md, "Ready to book").
+CONSENT = {"informed_consent": True, "expectations_acknowledged": True}
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from lots import selectors
 from lots import services as lots
 from lots.equipment import equipment_for
 from lots.models import Equipment, EquipmentKind, ProductLot
@@ -45,7 +46,7 @@ class LotViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
     filterset_class = LotFilter
 
     def get_queryset(self):
-        return lots.lots_for(self.request.user)
+        return selectors.lots_for(self.request.user)
 
     def get_serializer_context(self):
         context = dict(super().get_serializer_context())

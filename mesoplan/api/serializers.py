@@ -6,7 +6,7 @@ from .strict import StrictSerializer
 
 
 class ClinicianSerializer(serializers.ModelSerializer):
-    """A practice's clinician as staff. `sessions.api` adds the calendar feed URL."""
+    """A practice's clinician as staff. `scheduling.api` adds the calendar feed URL."""
 
     display_name = serializers.CharField(read_only=True)
 

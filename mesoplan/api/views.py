@@ -43,8 +43,8 @@ class TokenView(APIView):
 
 
 class ClinicianViewSet(PracticeReadOnlyViewSet):
-    """The practice's clinicians. Routed by `sessions.api`, which adds each clinician's
-    calendar (appointments belong to sessions, not to the foundation)."""
+    """The practice's clinicians. Routed by `scheduling.api`, which adds each clinician's
+    calendar (appointments belong to the calendar, not to the foundation)."""
 
     serializer_class = ClinicianSerializer
 

@@ -7,7 +7,14 @@ from rest_framework import serializers
 from mesoplan.api.serializers import ClinicianSerializer
 from mesoplan.api.strict import StrictSerializer
 from scheduling.calendar_feed import feed_path
-from scheduling.models import Appointment, AppointmentStatus, Combination, Course, CourseTarget
+from scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Combination,
+    Course,
+    CourseTarget,
+)
 from scheduling.pre_operative import pre_operative_warning
 from scheduling.recall import maintenance_window
 
@@ -136,3 +143,17 @@ class ClinicianWithFeedSerializer(ClinicianSerializer):
         if request is None or request.user.pk != obj.pk:
             return None
         return request.build_absolute_uri(feed_path(obj))
+
+
+class AppointmentCreateSerializer(StrictSerializer):
+    patient = serializers.UUIDField()
+    clinician = serializers.UUIDField()
+    kind = serializers.ChoiceField(
+        choices=[AppointmentKind.CONSULTATION, AppointmentKind.MAINTENANCE]
+    )
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class AppointmentMoveSerializer(StrictSerializer):
+    starts_at = serializers.DateTimeField()

@@ -12,13 +12,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeViewSet
 from mesoplan.api.filters import UtcIsoDateTimeFilter
-from mesoplan.api.strict import StrictSerializer
 from mesoplan.api.views import ClinicianViewSet
 from mesoplan.roles import Role
 from mesoplan.tenancy import get_scoped_or_404
@@ -26,9 +25,11 @@ from patients.models import Patient
 from scheduling import booking, rescheduling, selectors
 from scheduling.calendar_feed import revoke_feed
 from scheduling.ical import clinician_calendar
-from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Course
+from scheduling.models import Appointment, AppointmentStatus, Course
 
 from .serializers import (
+    AppointmentCreateSerializer,
+    AppointmentMoveSerializer,
     AppointmentSerializer,
     ClinicianWithFeedSerializer,
     CourseCreateSerializer,
@@ -85,20 +86,6 @@ class AppointmentFilter(django_filters.FilterSet):
     class Meta:
         model = Appointment
         fields = ["clinician", "patient", "starts_after", "starts_before", "status"]
-
-
-class AppointmentCreateSerializer(StrictSerializer):
-    patient = serializers.UUIDField()
-    clinician = serializers.UUIDField()
-    kind = serializers.ChoiceField(
-        choices=[AppointmentKind.CONSULTATION, AppointmentKind.MAINTENANCE]
-    )
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-
-
-class AppointmentMoveSerializer(StrictSerializer):
-    starts_at = serializers.DateTimeField()
 
 
 class AppointmentViewSet(PracticeViewSet):

@@ -1,5 +1,8 @@
 """The calendar's models, moved from the sessions app (clinical_sessions 0006 renamed
-their tables in place): state only, nothing is created in the database."""
+their tables in place): state only, nothing is created in the database.
+
+The exclusion constraint against double booking is not in this state: it is raw SQL of
+clinical_sessions 0002 (PostgreSQL only), and it stayed on the table through the rename."""
 
 import django.db.models.deletion
 import uuid

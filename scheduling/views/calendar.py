@@ -1,7 +1,7 @@
 """Browser pages of the calendar: a clinician's week and the practice's day as time
 grids, an appointment with its move and cancel; and the private calendar feed for
-calendar apps. (Courses are in course_views.py, the managers' settings in
-settings_views.py.)
+calendar apps. (Courses are in views/courses.py, the managers' settings in
+views/settings.py.)
 
 HTTP only: the rescheduling service decides; selectors read with their joins, so each
 page runs a constant number of queries however full the calendar.

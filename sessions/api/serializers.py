@@ -1,6 +1,6 @@
-"""Session records and their adverse events as API.md describes them: the pre-session
-check and passes in, the record with its current passes and every version out; adverse
-events of a record and their follow-ups."""
+"""Session records, their adverse events and a lot's recall as API.md describes them: the
+pre-session check and passes in, the record with its current passes and every version
+out; adverse events of a record and their follow-ups; each session that received a lot."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

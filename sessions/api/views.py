@@ -1,18 +1,22 @@
-"""A performed session over HTTP (API.md "Session records"): record it with its
-pre-session check, read it with every version, amend it; and its adverse events:
-`/api/v1/appointments/{id}/session/adverse-events/` lists and records them, `.../{event}/`
-reads one, `.../{event}/follow-ups/` adds a follow-up. An appointment without a session
-record has nothing to attach an event to: 404, as for another practice's appointment."""
+"""The treatment room over HTTP (API.md "Session records", "Product lots"):
 
-from django.http import HttpResponse
+- a performed session: record it with its pre-session check, read it with every version,
+  amend it;
+- its adverse events: `/api/v1/appointments/{id}/session/adverse-events/` lists and
+  records them, `.../{event}/` reads one, `.../{event}/follow-ups/` adds a follow-up (an
+  appointment without a session record has nothing to attach an event to: 404, as for
+  another practice's appointment);
+- a lot's recall: `/api/v1/lots/{id}/recipients/` (JSON pages) and `recipients.csv`,
+  every session that received the lot. Reading and exporting it are audited."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lots import services as lots
 from lots.models import ProductLot
+from lots.selectors import lots_for
 from mesoplan import audit
 from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeScopedMixin
 from mesoplan.api.conditional import ETagMixin
@@ -20,6 +24,7 @@ from mesoplan.api.idempotent import IdempotentPostMixin
 from mesoplan.api.permissions import WorksInPractice
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
+from mesoplan.downloads import csv_download
 from mesoplan.tenancy import get_scoped_or_404
 from scheduling.models import Appointment
 from sessions import adverse_events, lot_recall, recording, selectors
@@ -210,7 +215,7 @@ class LotRecallViewSet(
     filterset_class = None
 
     def get_queryset(self):
-        return lots.lots_for(self.request.user)
+        return lots_for(self.request.user)
 
     def _recipient_records(self):
         lot = self.get_object()
@@ -227,13 +232,7 @@ class LotRecallViewSet(
     def recipients(self, request, pk=None):
         lot, records = self._recipient_records()
         page = lot_recall.recipients_of(self.paginate_queryset(records) or [])
-        audit.record(
-            request.user,
-            Action.LOT_RECALL_VIEW,
-            lot,
-            summary=f"Lot {lot.lot_number}: {len(page)} sessions listed",
-            details={"patients": sorted({str(r.patient.pk) for r in page})},
-        )
+        lot_recall.record_listing(request.user, lot, page)
         return self.get_paginated_response(RecipientSerializer(page, many=True).data)
 
     @extend_schema(
@@ -256,20 +255,7 @@ class LotRecallViewSet(
         pagination_class=None,
     )
     def recipients_csv(self, request, pk=None):
-        lot, records = self._recipient_records()
-        rows = lot_recall.recipients_of(records)
-        body = lot_recall.recipients_csv(rows, request.user.practice)
-        audit.record(
-            request.user,
-            Action.LOT_RECALL_EXPORT,
-            lot,
-            summary=f"Lot {lot.lot_number}: {len(rows)} sessions exported",
-            details={"patients": sorted({str(r.patient.pk) for r in rows})},
+        lot = self.get_object()
+        return csv_download(
+            lot_recall.export_recall(request.user, lot), lot_recall.csv_filename(lot)
         )
-        return csv_response(body, lot_recall.csv_filename(lot))
-
-
-def csv_response(body: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -30,15 +30,18 @@ MOVED = {
 
 
 def relabel_content_types(apps, schema_editor, moves):
-    """Each moved model's content type gets its new app label, keeping its id; where the
-    new label has a row already (a database that ran post_migrate halfway), that row is
-    left alone and the old one stays for it."""
+    """Each moved model's content type gets its new app label, keeping its id. Where the
+    new label has a row already (post_migrate created it before this ran, on a database
+    migrated in parts) and the old one exists too, the old row wins: it is the one that
+    permissions, groups and admin log entries point at, so the newer, empty one goes."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     db = schema_editor.connection.alias
     for model, (old, new) in moves.items():
-        if ContentType.objects.using(db).filter(app_label=new, model=model).exists():
+        current = ContentType.objects.using(db).filter(app_label=old, model=model)
+        if not current.exists():
             continue
-        ContentType.objects.using(db).filter(app_label=old, model=model).update(app_label=new)
+        ContentType.objects.using(db).filter(app_label=new, model=model).delete()
+        current.update(app_label=new)
 
 
 def forwards(apps, schema_editor):

@@ -4,15 +4,14 @@ whole recall as CSV. Reading and exporting a recall are audited, as the API does
 
 HTTP only: sessions.lot_recall reads; the URLs stay under the lot (`lots:detail`)."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lots import services as lots
-from mesoplan import audit
+from lots.selectors import lots_for
 from mesoplan.access import practice_staff_required
-from mesoplan.audit import Action
 from mesoplan.clock import practice_today
+from mesoplan.downloads import csv_download
 from mesoplan.keyset import page_from_link
 from mesoplan.tenancy import get_scoped_or_404
 from sessions import lot_recall
@@ -21,7 +20,7 @@ RECIPIENTS_PER_PAGE = 100
 
 
 def _lot(request, pk):
-    return get_scoped_or_404(lots.lots_for(request.user), request.user, pk=pk)
+    return get_scoped_or_404(lots_for(request.user), request.user, pk=pk)
 
 
 @practice_staff_required
@@ -33,13 +32,7 @@ def lot_detail(request, pk):
     records = lot_recall.recipient_records(user, lot)
     cursor, page = page_from_link(records, request.GET.get("cursor") or None, RECIPIENTS_PER_PAGE)
     recipients = lot_recall.recipients_of(page.rows)
-    audit.record(
-        user,
-        Action.LOT_RECALL_VIEW,
-        lot,
-        summary=f"Lot {lot.lot_number}: {len(recipients)} sessions listed",
-        details={"patients": sorted({str(r.patient.pk) for r in recipients})},
-    )
+    lot_recall.record_listing(user, lot, recipients)
     context = {
         "lot": lot,
         "recipients": recipients,
@@ -54,18 +47,6 @@ def lot_detail(request, pk):
 @practice_staff_required
 @require_GET
 def lot_recipients_csv(request, pk):
-    user = request.user
     lot = _lot(request, pk)
-    rows = lot_recall.recipients_of(lot_recall.recipient_records(user, lot))
-    audit.record(
-        user,
-        Action.LOT_RECALL_EXPORT,
-        lot,
-        summary=f"Lot {lot.lot_number}: {len(rows)} sessions exported",
-        details={"patients": sorted({str(r.patient.pk) for r in rows})},
-    )
-    response = HttpResponse(
-        lot_recall.recipients_csv(rows, user.practice), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{lot_recall.csv_filename(lot)}"'
-    return response
+    body = lot_recall.export_recall(request.user, lot)
+    return csv_download(body, lot_recall.csv_filename(lot))

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lots.equipment import equipment_choices
-from lots.services import expiry_warning_days, is_expiring_soon, usable_lots
+from lots.selectors import usable_lots
+from lots.services import expiry_warning_days, is_expiring_soon
 from mesoplan import audit
 from mesoplan.access import practice_staff_required
 from mesoplan.audit import Action

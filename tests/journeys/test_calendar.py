@@ -14,10 +14,9 @@ from patients import services
 from protocols.planner import local
 from scheduling import booking
 from scheduling.models import Appointment, Course
-from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+from tests.factories import CONSENT, PASSWORD, ClinicianFactory, PatientFactory
 from tests.journeys.conftest import settle_and_check, sign_in, visit
 from tests.journeys.test_staff import shoot_both
-from tests.sessions.recording_support import CONSENT
 
 pytestmark = [
     pytest.mark.browser,

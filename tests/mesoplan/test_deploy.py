@@ -108,7 +108,7 @@ def test_compose_puts_a_buffering_proxy_in_front_of_gunicorn():
 
 def test_nginx_lets_only_the_photo_uploads_carry_a_photo():
     """The proxy's 1m limit is the app's, except on the photo upload URLs, where it
-    covers PHOTO_UPLOAD_MAX_BODY as the request guard does (tests/sessions/test_photos.py
+    covers PHOTO_UPLOAD_MAX_BODY as the request guard does (tests/outcomes/test_photos.py
     proves the guard)."""
     import re
     import uuid

@@ -9,8 +9,7 @@ import time_machine
 
 from patients import services
 from scheduling.models import Appointment, Course
-from tests.factories import ClinicianFactory, PatientFactory
-from tests.sessions.recording_support import CONSENT
+from tests.factories import CONSENT, ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)

@@ -10,8 +10,7 @@ from django.urls import reverse
 from mesoplan.models import AuditEntry
 from patients import services
 from scheduling.models import Appointment, Closure, Course
-from tests.factories import ClinicianFactory, PatientFactory
-from tests.sessions.recording_support import CONSENT
+from tests.factories import CONSENT, ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)  # a Tuesday

@@ -12,9 +12,7 @@ from protocols.models import Formulation
 from scheduling import booking
 from sessions.pass_input import PassInput
 from sessions.pre_check import CheckAnswers
-from tests.factories import PatientFactory
-
-CONSENT = {"informed_consent": True, "expectations_acknowledged": True}
+from tests.factories import CONSENT, PatientFactory
 
 
 def booked_course(clinician, *, protocol="mesolift", conditions=(), patient=None, days_ahead=1):

@@ -1,4 +1,4 @@
-"""Demo network for `make run`, demos and tests (API.md, "Provisioning").
+"""Demo network for `make run`, demos and tests (API.md, "Demo and test data").
 
 Deterministic for a seed and safe to re-run: every row is found by a natural key (slug,
 username) or a UUID derived from the seed, so a second run adds nothing.

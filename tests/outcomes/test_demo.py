@@ -1,4 +1,4 @@
-"""The demo's clinical records (API.md "Provisioning"): recorded sessions with passes,
+"""The demo's clinical records (API.md "Demo and test data"): recorded sessions with passes,
 lots (one expiring soon, one expired), adverse events, measures and surveys in both
 practices, and nothing added by a second run."""
 
