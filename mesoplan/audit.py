@@ -33,8 +33,10 @@ class Action:
     SCREENING_LIST = "screening.list"
     SCREENING_ACKNOWLEDGE = "screening.acknowledge"
     COURSE_BOOK = "course.book"
+    COURSE_REPLAN = "course.replan"
     APPOINTMENT_RESCHEDULE = "appointment.reschedule"
     APPOINTMENT_CANCEL = "appointment.cancel"
+    APPOINTMENT_PERFORMED_EARLIER = "appointment.performed_earlier"
     OPENING_HOURS_SET = "opening_hours.set"
     CLOSURE_ADD = "closure.add"
     CLOSURE_REMOVE = "closure.remove"
@@ -74,8 +76,10 @@ class Action:
         SCREENING_LIST: "Screenings listed",
         SCREENING_ACKNOWLEDGE: "Caution acknowledged",
         COURSE_BOOK: "Course booked",
+        COURSE_REPLAN: "Course re-planned from its latest session",
         APPOINTMENT_RESCHEDULE: "Appointment moved",
         APPOINTMENT_CANCEL: "Appointment cancelled",
+        APPOINTMENT_PERFORMED_EARLIER: "Appointment moved to when it was performed",
         OPENING_HOURS_SET: "Opening hours changed",
         CLOSURE_ADD: "Closure added",
         CLOSURE_REMOVE: "Closure removed",

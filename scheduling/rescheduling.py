@@ -7,22 +7,24 @@ of it happens or none of it: a session that would land on a closed day, outside 
 hours or on another appointment of the clinician makes the whole move a 409 naming it.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
-from mesoplan.errors import Conflict
+from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
-from protocols.planner import is_free, plan_course_dates
+from protocols.planner import is_free, local, plan_course_dates
 
 from .booking import PLANNING_HORIZON, double_booking
-from .models import Appointment, AppointmentStatus
-from .selectors import availability_for
+from .course_order import Session, move_refusal, replan_start
+from .models import Appointment, AppointmentStatus, Course
+from .selectors import availability_for, course_sessions
 
 
 def _conflict(sequence: int | None, start: datetime, reason: str) -> Conflict:
@@ -60,6 +62,18 @@ def _new_places(
     return [(placed[a.sequence].start, placed[a.sequence].end) for a in moving]
 
 
+def refuse_move(appointment: Appointment, starts_at: datetime, zone) -> None:
+    """400 for a time in the past, 409 for a course session before its predecessor."""
+    refusal = move_refusal(
+        appointment.sequence, starts_at, timezone.now(), course_sessions(appointment), zone
+    )
+    if refusal is None:
+        return
+    if refusal.kind == "past":
+        raise InvalidInput({"starts_at": [refusal.message]})
+    raise Conflict(refusal.message + " Nothing was moved.", "out_of_order")
+
+
 def _require_staff(actor) -> None:
     if not works_in_practice(actor):
         raise Conflict("Only practice staff can change appointments.", "not_practice_staff")
@@ -81,6 +95,7 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
         raise Conflict(f"A {appointment.status} appointment cannot be moved.", "not_scheduled")
     clinician = appointment.clinician
     zone = practice_zone(appointment.practice)
+    refuse_move(appointment, starts_at, zone)
     moving = [appointment]
     if appointment.course_id is not None:
         moving += list(
@@ -124,6 +139,43 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
     return moving
 
 
+def move_to_when_performed(*, actor, appointment: Appointment, performed_at: datetime) -> None:
+    """A session performed on an earlier day than planned moves to when it happened: a
+    fact, so the practice's opening hours do not apply, but the clinician's other
+    appointments do (409 naming the one in the way). The course's later sessions stay
+    where they are; the audit entry keeps the planned time. Inside the recording's
+    transaction, the appointment locked."""
+    planned = appointment.starts_at
+    end = performed_at + (appointment.ends_at - appointment.starts_at)
+    clinician = appointment.clinician
+    overlapping = (
+        Appointment.objects.filter(
+            clinician_id=appointment.clinician_id, starts_at__lt=end, ends_at__gt=performed_at
+        )
+        .exclude(pk=appointment.pk)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .exists()
+    )
+    if overlapping:
+        raise double_booking(clinician, [(performed_at, end)])
+    appointment.starts_at, appointment.ends_at = performed_at, end
+    try:
+        with transaction.atomic():
+            appointment.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
+        raise double_booking(clinician, [(performed_at, end)]) from exc
+    zone = practice_zone(appointment.practice)
+    audit.record(
+        actor,
+        Action.APPOINTMENT_PERFORMED_EARLIER,
+        appointment,
+        patient_id=appointment.patient_id,
+        summary=f"planned {planned.astimezone(zone):%Y-%m-%d %H:%M}, performed "
+        f"{performed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        details={"planned_starts_at": planned.isoformat(), "starts_at": performed_at.isoformat()},
+    )
+
+
 @transaction.atomic
 def cancel(*, actor, appointment: Appointment) -> Appointment:
     """Cancels the appointment and frees its slot; a cancelled one stays cancelled."""
@@ -138,3 +190,111 @@ def cancel(*, actor, appointment: Appointment) -> Appointment:
     appointment.save(update_fields=["status", "updated_at"])
     audit.record(actor, Action.APPOINTMENT_CANCEL, appointment, patient_id=appointment.patient_id)
     return appointment
+
+
+@dataclass(frozen=True)
+class Replan:
+    """A proposal: the course's later sessions planned again from its latest recorded
+    one. `moves` are (appointment, new start, new end), in the course's order."""
+
+    done: Appointment
+    moves: list[tuple[Appointment, datetime, datetime]]
+
+
+def _sequence(appointment: Appointment) -> int:
+    return appointment.sequence or 0  # a course session always has one
+
+
+def replan_proposal(course: Course, appointments: list[Appointment] | None = None) -> Replan | None:
+    """The re-plan the course page offers, or None when the later sessions already lie
+    where the schedule wants them from the latest recorded session. A session that
+    cannot be placed makes the proposal a 409 naming it (nothing would move). No query
+    beyond `appointments` (the course page's own) unless there is a gap to close."""
+    if appointments is None:
+        appointments = list(course.appointments.select_related("clinician__practice"))
+    sessions = sorted((a for a in appointments if a.sequence), key=_sequence)
+    done = [a for a in sessions if a.status == AppointmentStatus.COMPLETED]
+    if not done:
+        return None
+    last = done[-1]
+    moving = [
+        a
+        for a in sessions
+        if a.status == AppointmentStatus.SCHEDULED and _sequence(a) > _sequence(last)
+    ]
+    if not moving:
+        return None
+    zone = practice_zone(course.patient.practice)
+    schedule = course.protocol.schedule()
+    start = replan_start(
+        Session(_sequence(last), last.status, last.starts_at, last.ends_at),
+        Session(_sequence(moving[0]), moving[0].status, moving[0].starts_at, moving[0].ends_at),
+        schedule,
+        course.initial_interval_days,
+        zone,
+    )
+    if start is None:
+        return None
+    length = moving[0].ends_at - moving[0].starts_at
+    calendar = availability_for(
+        moving[0].clinician,
+        start - timedelta(days=1),
+        start + PLANNING_HORIZON,
+        ignoring=[a.pk for a in moving],
+    )
+    # A gap found late plans from today on, at the same time of day: never into the past.
+    now = timezone.now()
+    while start < now:
+        start = local(
+            start.astimezone(zone).date() + timedelta(days=1), start.astimezone(zone).time(), zone
+        )
+    plan = plan_course_dates(
+        start,
+        course.initial_interval_days,
+        replace(schedule, session_minutes=int(length.total_seconds() // 60)),
+        calendar,
+        first_sequence=_sequence(moving[0]),
+    )
+    if plan.unplaced:
+        unplaced = plan.unplaced[0]
+        raise _conflict(unplaced.sequence, unplaced.ideal_start, unplaced.reason)
+    placed = {s.sequence: s for s in plan.sessions}
+    return Replan(last, [(a, placed[_sequence(a)].start, placed[_sequence(a)].end) for a in moving])
+
+
+@transaction.atomic
+def replan_later_sessions(*, actor, course: Course) -> Replan:
+    """Moves the course's later sessions where `replan_proposal` puts them: all of them
+    or none (409), audited as one re-plan."""
+    _require_staff(actor)
+    ensure_in_scope(actor, course)
+    list(Appointment.objects.select_for_update().filter(course=course))  # the course's rows
+    proposal = replan_proposal(course)
+    if proposal is None:
+        raise Conflict(
+            "The later sessions already follow the latest recorded session: nothing to re-plan.",
+            "nothing_to_replan",
+        )
+    order = list(proposal.moves)
+    if order and order[0][1] > order[0][0].starts_at:
+        order.reverse()  # moving later: the last one first, so no sibling is in the way
+    try:
+        with transaction.atomic():
+            for moved, start, end in order:
+                moved.starts_at, moved.ends_at = start, end
+                moved.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
+        raise double_booking(proposal.done.clinician, [(s, e) for _, s, e in order]) from exc
+    zone = practice_zone(course.patient.practice)
+    first = proposal.moves[0]
+    audit.record(
+        actor,
+        Action.COURSE_REPLAN,
+        course,
+        patient_id=course.patient_id,
+        summary=f"sessions {first[0].sequence}-{proposal.moves[-1][0].sequence} from session "
+        f"{proposal.done.sequence}: session {first[0].sequence} to "
+        f"{first[1].astimezone(zone):%Y-%m-%d %H:%M}",
+        details={str(a.sequence): s.isoformat() for a, s, _ in proposal.moves},
+    )
+    return proposal

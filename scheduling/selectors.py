@@ -15,6 +15,7 @@ from patients.models import Patient
 from protocols.planner import Availability
 
 from .calendar_grid import CalendarFacts, intersect
+from .course_order import Session
 from .models import (
     Absence,
     Appointment,
@@ -197,3 +198,16 @@ def working_hours_by_clinician(actor, clinician_ids: Sequence) -> dict:
             (row.starts, row.ends)
         )
     return working
+
+
+def course_sessions(appointment: Appointment) -> list[Session]:
+    """The other appointments of the appointment's course, as the order rule reads them
+    (scheduling.course_order): one query, none for an appointment outside a course."""
+    if appointment.course_id is None:
+        return []
+    rows = (
+        Appointment.objects.filter(course_id=appointment.course_id)
+        .exclude(pk=appointment.pk)
+        .values_list("sequence", "status", "starts_at", "ends_at")
+    )
+    return [Session(*row) for row in rows]

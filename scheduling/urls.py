@@ -11,6 +11,7 @@ from .views import calendar, courses, recall, settings
 course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", courses.course_book, name="book"),
     path("courses/<uuid:pk>/", courses.course_detail, name="detail"),
+    path("courses/<uuid:pk>/replan/", courses.course_replan, name="replan"),
 ]
 
 calendar_urls = [

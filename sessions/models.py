@@ -82,6 +82,9 @@ class SessionRecord(models.Model):
     )
     pre_check = models.OneToOneField(PreSessionCheck, on_delete=models.PROTECT, related_name="+")
     performed_at = models.DateTimeField()
+    # Where the appointment stood when the session was recorded: a session performed on an
+    # earlier day moved its appointment there, and this keeps what was planned.
+    planned_starts_at = models.DateTimeField(null=True, blank=True)
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -28,7 +28,10 @@ from protocols.models import Protocol
 from protocols.regions import region_label
 from protocols.selectors import formulation_specs
 from protocols.specs import FormulationSpec
+from scheduling.course_order import out_of_order_message, unsettled_before
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Course
+from scheduling.rescheduling import move_to_when_performed
+from scheduling.selectors import course_sessions
 
 from .models import Pass, PreSessionCheck, SessionAmendment, SessionRecord
 from .pass_input import PassInput, validate_passes
@@ -192,6 +195,7 @@ def record_session(
                 {"status": appointment.status},
             )
         treatment = treatment_of(appointment)
+        refuse_out_of_order(appointment)
         verdict = check_before_session(
             actor=actor, appointment=appointment, treatment=treatment, answers=answers
         )
@@ -225,11 +229,29 @@ def record_session(
     )
 
 
+def refuse_out_of_order(appointment: Appointment) -> None:
+    """Session k of a course is recorded only once sessions 1..k-1 are recorded, cancelled
+    or marked no-show (409 naming them): the record never says 8 came before 7."""
+    if appointment.kind != AppointmentKind.COURSE or appointment.sequence is None:
+        return
+    unsettled = unsettled_before(appointment.sequence, course_sessions(appointment))
+    if unsettled:
+        raise Conflict(
+            out_of_order_message(appointment.sequence, unsettled),
+            "out_of_order",
+            {"unsettled": unsettled},
+        )
+
+
 def _record(
     actor, appointment, treatment, answers, verdict, passes, performed_at, notes
 ) -> SessionRecord:
     """Inside record_session's transaction, the appointment locked and the check clear."""
     when = _performed_at(appointment, performed_at)
+    planned = appointment.starts_at
+    if _local_date(when, appointment.practice) < _local_date(planned, appointment.practice):
+        # Performed before the planned day: the calendar says when it happened.
+        move_to_when_performed(actor=actor, appointment=appointment, performed_at=when)
     rows = validate_passes(
         actor,
         passes,
@@ -248,6 +270,7 @@ def _record(
                 formulation_id=treatment.protocol.formulation_id,
                 pre_check=check,
                 performed_at=when,
+                planned_starts_at=planned,
                 performed_by=actor,
                 notes=(notes or "").strip(),
                 created_by=actor,

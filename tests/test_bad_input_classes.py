@@ -105,3 +105,41 @@ def test_patient_answers_and_pages_are_not_stored_by_caches(api_a, browser_a, pr
     ):
         assert "no-store" in response["Cache-Control"]
         assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "name, value, filename",
+    [
+        ("ph\x00ase", "after", "photo.jpg"),  # a NUL in a field's name (echoed as unknown)
+        ("phase", "aft\x00er", "photo.jpg"),
+    ],
+)
+def test_a_multipart_form_with_a_nul_is_a_400_and_stores_nothing(
+    api_a, clinician_a, name, value, filename
+):
+    """The photo upload's multipart form, under the JSON parser's rule: found by the
+    schema fuzz, a NUL in a field name became a 500 when the idempotent answer was stored
+    on PostgreSQL."""
+    from tests.outcomes.outcome_support import image_bytes, recorded_session
+
+    session = recorded_session(clinician_a)
+    boundary = "MesoPlanBoundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{filename}"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + image_bytes("JPEG")
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = api_a.generic(
+        "POST",
+        f"/api/v1/appointments/{session.appointment_id}/session/photos/",
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        HTTP_IDEMPOTENCY_KEY="multipart-nul",
+    )
+    assert response.status_code == 400, response.content
+    assert "NUL" in response.json()["detail"]
+    assert not session.photos.exists()

@@ -59,6 +59,7 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     },
     "courses:book": lambda w: {"patient_pk": w["patient"].pk},
     "courses:detail": lambda w: {"pk": w["course"].pk},
+    "courses:replan": lambda w: {"pk": w["course"].pk},
     "calendar:appointment": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:reschedule": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:cancel": lambda w: {"pk": w["course"].appointments.first().pk},

@@ -13,12 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeScopedMixin
 from mesoplan.api.conditional import ETagMixin
 from mesoplan.api.idempotent import IdempotentPostMixin
+from mesoplan.api.parsers import SafeMultiPartParser
 from mesoplan.api.strict import StrictSerializer
 from mesoplan.tenancy import get_scoped_or_404
 from outcomes import measures, photos, surveys
@@ -89,7 +89,7 @@ class SessionPhotoViewSet(
 
     serializer_class = PhotoSerializer
     model = Photo
-    parser_classes = [MultiPartParser]
+    parser_classes = [SafeMultiPartParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

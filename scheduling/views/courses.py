@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today, practice_zone
@@ -27,7 +27,7 @@ from patients.selectors import latest_screening
 from protocols.models import Indication
 from protocols.planner import local
 from protocols.selectors import protocols_with_formulations
-from scheduling import booking, selectors
+from scheduling import booking, rescheduling, selectors
 from scheduling.calendar_grid import iso_week
 from scheduling.course_preview import fingerprint, proposed_sessions
 from scheduling.forms import CourseBookingForm, opening_slots
@@ -206,9 +206,24 @@ def course_detail(request, pk):
     now = timezone.now()
     ahead = [a for a in appointments if a.status == AppointmentStatus.SCHEDULED and a.ends_at > now]
     shown = (ahead or appointments or [None])[0]
+    try:
+        replan, replan_refused = rescheduling.replan_proposal(course, appointments), None
+    except Conflict as exc:  # the later sessions cannot all be placed from there
+        replan, replan_refused = None, exc.message
     context = {
         "course": course,
         "patient": course.patient,
+        "replan": replan,
+        # Only the course's next planned session can be recorded (its order holds).
+        "next_to_record": min(
+            (
+                a.sequence
+                for a in appointments
+                if a.status == AppointmentStatus.SCHEDULED and a.sequence
+            ),
+            default=None,
+        ),
+        "replan_refused": replan_refused,
         "progress": course_progress(Counter(a.status for a in appointments), total),
         "rows": session_rows(appointments, total),
         "target_labels": [
@@ -225,3 +240,21 @@ def course_detail(request, pk):
         ),
     }
     return render(request, "scheduling/course_detail.html", context)
+
+
+@practice_staff_required
+@require_POST
+def course_replan(request, pk):
+    """Moves the course's later sessions where the course page's re-plan proposes them,
+    all or none; a refusal comes back as a message on the course page."""
+    course = get_scoped_or_404(selectors.courses_for(request.user), request.user, pk=pk)
+    try:
+        replan = rescheduling.replan_later_sessions(actor=request.user, course=course)
+    except Conflict as exc:
+        messages.error(request, f"Not re-planned. {exc.message}")
+        return redirect("courses:detail", pk=course.pk)
+    first, last = replan.moves[0][0].sequence, replan.moves[-1][0].sequence
+    messages.success(
+        request, f"Sessions {first} to {last} re-planned from session {replan.done.sequence}."
+    )
+    return redirect("courses:detail", pk=course.pk)

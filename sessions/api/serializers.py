@@ -2,6 +2,7 @@
 pre-session check and passes in, the record with its current passes and every version
 out; adverse events of a record and their follow-ups; each session that received a lot."""
 
+from django.utils.timezone import localdate
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -150,6 +151,16 @@ class SessionRecordSerializer(serializers.ModelSerializer):
     versions = serializers.SerializerMethodField(
         help_text="Every version, the original first: amendments never change earlier ones."
     )
+    planned_starts_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the appointment was planned as the session was recorded (null for "
+        "records older than this field).",
+    )
+    moved_to_performed = serializers.SerializerMethodField(
+        help_text="True when the session was performed on an earlier day than planned: its "
+        "appointment moved to when it was performed (the course's later sessions did not)."
+    )
 
     class Meta:
         model = SessionRecord
@@ -160,6 +171,8 @@ class SessionRecordSerializer(serializers.ModelSerializer):
             "course",
             "formulation",
             "performed_at",
+            "planned_starts_at",
+            "moved_to_performed",
             "performed_by",
             "notes",
             "version",
@@ -176,6 +189,10 @@ class SessionRecordSerializer(serializers.ModelSerializer):
         if cache is None:
             cache = obj._versions_cache = versions_of(obj)
         return cache
+
+    def get_moved_to_performed(self, obj) -> bool:
+        planned = obj.planned_starts_at
+        return planned is not None and localdate(planned) > localdate(obj.performed_at)
 
     def get_version(self, obj) -> int:
         return self._versions(obj)[-1].version

@@ -132,6 +132,7 @@ def session_page(request, pk):
             raise PermissionDenied("Only a clinician records a session of a scheduled appointment.")
         return render(request, "sessions/session_missing.html", {"appointment": appointment})
     try:
+        recording.refuse_out_of_order(appointment)  # before anyone fills the form in
         setup = _form_setup(request, appointment)
     except Conflict as exc:
         return render(
@@ -147,7 +148,7 @@ def session_page(request, pk):
         return _render_form(request, appointment, setup, form, status=400)
     passes = form.passes()
     try:
-        recording.record_session(
+        record = recording.record_session(
             actor=request.user,
             appointment=appointment,
             answers=CheckAnswers(
@@ -166,6 +167,16 @@ def session_page(request, pk):
         form.show_service_errors(exc, passes)
         return _render_form(request, appointment, setup, form, status=400)
     messages.success(request, f"Session recorded: {len(passes)} passes.")
+    if record.planned_starts_at and record.planned_starts_at != record.performed_at:
+        zone = practice_zone(request.user.practice)
+        planned = record.planned_starts_at.astimezone(zone)
+        if planned.date() > record.performed_at.astimezone(zone).date():
+            messages.info(
+                request,
+                f"It was planned for {planned:%a %d %b %Y, %H:%M}; the appointment moved to "
+                "when it was performed. The course's later sessions stayed where they were: "
+                "the course page offers to re-plan them.",
+            )
     return redirect("calendar:session", pk=appointment.pk)
 
 

@@ -1,7 +1,8 @@
 """Recording a session in real Chromium: the clinician opens the appointment from the
 calendar, answers the pre-session check, picks two regions on the face diagram (one by
 mouse, one by keyboard), keeps both techniques, records, and sees the course advance;
-the next session's form starts from this one. Screenshots at 1280 and 820 px."""
+the next session's form starts from this one; performed days before it was planned, the
+course page offers to re-plan the later sessions from it. Screenshots at 1280 and 820 px."""
 
 import time as clock
 
@@ -29,7 +30,8 @@ def test_clinician_records_a_session_from_the_calendar(page, clinician_a, practi
     patient = PatientFactory(
         practice=practice_a, first_name="Clara", last_name="Engel", sex="female"
     )
-    course = booked_course(clinician_a, patient=patient, conditions=["herpes"])
+    # From three days ahead: performed today, the session is days early.
+    course = booked_course(clinician_a, patient=patient, conditions=["herpes"], days_ahead=3)
     first, second = list(course.appointments.order_by("sequence"))[:2]
     start = first.starts_at.astimezone(practice_zone(practice_a))
 
@@ -59,6 +61,8 @@ def test_clinician_records_a_session_from_the_calendar(page, clinician_a, practi
     page.get_by_role("button", name="Record session").click()
     expect(page.get_by_text("Session recorded: 4 passes.")).to_be_visible()
     took = clock.monotonic() - began
+    # Booked from tomorrow, performed today: the appointment says when it happened.
+    expect(page.get_by_text("the appointment moved to when it was performed")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 800})
     settle_and_check(page)
     shoot_both(page, "session-record")
@@ -78,3 +82,14 @@ def test_clinician_records_a_session_from_the_calendar(page, clinician_a, practi
     expect(page.get_by_text("Started from the session of")).to_be_visible()
     expect(page.locator("[data-region=chin]")).to_have_attribute("aria-checked", "true")
     shoot_both(page, "session-form-prefilled")
+
+    # The course page offers to re-plan the later sessions from today's; nothing moves
+    # until the clinician confirms.
+    visit(page, f"/courses/{course.pk}/")
+    page.get_by_role("heading", name="Re-plan from session 1?").wait_for()
+    shoot_both(page, "course-replan")
+    page.get_by_role("button", name="Re-plan these sessions").click()
+    expect(page.get_by_text("Sessions 2 to 8 re-planned from session 1.")).to_be_visible()
+    settle_and_check(page)
+    second.refresh_from_db()
+    assert (second.starts_at - record.performed_at).days in (6, 7)  # a week after, by the day

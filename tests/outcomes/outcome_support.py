@@ -10,7 +10,7 @@ from PIL import Image
 from lots.models import ProductLot
 from patients import services as patient_services
 from sessions import recording
-from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot
+from tests.sessions.recording_support import a_pass, a_past_moment, booked_course, fine_check, lot
 
 GPS_IFD = 0x8825
 MAKE, MODEL, ORIENTATION, DATETIME = 0x010F, 0x0110, 0x0112, 0x0132
@@ -30,6 +30,7 @@ def recorded_session(clinician, *, protocol="mesolift", patient=None, course=Non
         appointment=appointment,
         answers=fine_check(),
         passes=[a_pass("nappage", region, lot_number=number)],
+        performed_at=a_past_moment(),
     )
 
 

@@ -1,18 +1,14 @@
 """Recorded sessions for the lot, recall and adverse-event tests: a course's appointments
 recorded with passes from given lots (through sessions.recording, as a clinician would)."""
 
-from datetime import timedelta
-
-from django.utils import timezone
-
 from sessions import recording
-from tests.sessions.recording_support import a_pass, booked_course, fine_check
+from tests.sessions.recording_support import a_pass, a_past_moment, booked_course, fine_check
 
 
 def record(clinician, appointment, *lot_numbers: str, performed_at=None, regions=("forehead",)):
     """Records the appointment: per region a single-pulse and a nappage pass, the lots
-    taken in turn (one lot number: every pass from it). Performed an hour ago unless
-    told otherwise, so that an adverse event can begin "now"."""
+    taken in turn (one lot number: every pass from it). Performed in the past unless
+    told otherwise (a_past_moment), so that an adverse event can begin "now"."""
     numbers = lot_numbers or ("L-100",)
     passes = []
     for region in regions:
@@ -23,7 +19,7 @@ def record(clinician, appointment, *lot_numbers: str, performed_at=None, regions
         appointment=appointment,
         answers=fine_check(),
         passes=passes,
-        performed_at=performed_at or timezone.now() - timedelta(hours=1),
+        performed_at=performed_at or a_past_moment(),
     )
 
 

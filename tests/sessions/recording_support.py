@@ -83,3 +83,13 @@ def a_pass(technique="single_pulse", region="forehead", lot_number="L-100", **va
 
 def fine_check(**answers):
     return CheckAnswers(checked_on=timezone.localdate(), **answers)
+
+
+def a_past_moment():
+    """When the next session a test records was performed: ten days ago, an hour later
+    for each session recorded before it. Sessions are recorded after they happened, in
+    their course's order, and a clinician is in one place at a time; a course booked from
+    tomorrow has its appointments moved back to these moments as they are recorded."""
+    from sessions.models import SessionRecord
+
+    return timezone.now() - timedelta(days=10) + timedelta(hours=SessionRecord.objects.count())

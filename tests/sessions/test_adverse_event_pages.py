@@ -2,7 +2,7 @@
 places), recording one and following it up through their own URLs, and the alert on the
 patient's record; a manager reads but does not record; constant queries."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -31,7 +31,9 @@ def session(clinician_a):
     practice = clinician_a.practice
     for number in ("L-100", "L-200", "L-300"):
         lot(practice, clinician_a, number)
-    return recorded_sessions(clinician_a, 1, "L-100", "L-200")[0]
+    return recorded_sessions(
+        clinician_a, 1, "L-100", "L-200", performed_at=NOW - timedelta(hours=1)
+    )[0]
 
 
 def record_event(clinician, session, **values):

@@ -11,7 +11,7 @@ from outcomes.models import OutcomeMeasure
 from sessions import recording
 from sessions.models import AdverseEvent
 from sessions.timeline import course_timeline
-from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot
+from tests.sessions.recording_support import a_pass, a_past_moment, booked_course, fine_check, lot
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def record(clinician, appointment, regions=("forehead",)):
         appointment=appointment,
         answers=fine_check(),
         passes=[a_pass(t, r) for r in regions for t in ("single_pulse", "nappage")],
+        performed_at=a_past_moment(),
     )
 
 

@@ -14,7 +14,7 @@ from sessions import recording
 from sessions.models import Pass, PreSessionCheck, SessionRecord
 from sessions.versions import versions_of
 from tests.concurrency import race
-from tests.sessions.recording_support import a_pass, booked_course, fine_check, lot
+from tests.sessions.recording_support import a_pass, a_past_moment, booked_course, fine_check, lot
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def record(clinician, appointment, passes=None, **answers):
         appointment=appointment,
         answers=fine_check(**answers),
         passes=passes or [a_pass("single_pulse", "forehead"), a_pass("nappage", "forehead")],
+        performed_at=a_past_moment(),
     )
 
 
@@ -93,7 +94,8 @@ def test_herpes_prone_patient_needs_prophylaxis(clinician_a, box):
 
 
 def test_an_expired_lot_of_another_formulation_is_refused(clinician_a, course):
-    lot(clinician_a.practice, clinician_a, "OLD-1", expires_in_days=-1)
+    # Expired before the session was performed (a_past_moment: ten days ago).
+    lot(clinician_a.practice, clinician_a, "OLD-1", expires_in_days=-30)
     lot(clinician_a.practice, clinician_a, "HAIR-1", formulation="mesohair")
     with pytest.raises(InvalidInput) as caught:
         record(
