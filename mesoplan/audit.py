@@ -34,6 +34,7 @@ class Action:
     SCREENING_ACKNOWLEDGE = "screening.acknowledge"
     COURSE_BOOK = "course.book"
     COURSE_REPLAN = "course.replan"
+    COURSE_END = "course.end"
     APPOINTMENT_RESCHEDULE = "appointment.reschedule"
     APPOINTMENT_CANCEL = "appointment.cancel"
     APPOINTMENT_PERFORMED_EARLIER = "appointment.performed_earlier"
@@ -77,6 +78,7 @@ class Action:
         SCREENING_ACKNOWLEDGE: "Caution acknowledged",
         COURSE_BOOK: "Course booked",
         COURSE_REPLAN: "Course re-planned from its latest session",
+        COURSE_END: "Course ended early",
         APPOINTMENT_RESCHEDULE: "Appointment moved",
         APPOINTMENT_CANCEL: "Appointment cancelled",
         APPOINTMENT_PERFORMED_EARLIER: "Appointment moved to when it was performed",

@@ -61,6 +61,7 @@ def patient_list(request):
     ]
     context = {
         "rows": rows,
+        "page_patients": page.rows,  # the calendar's tag says which are in a course
         "q": q,
         "size": size,
         "cursor": cursor,

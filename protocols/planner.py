@@ -153,14 +153,25 @@ def nearest_free(
     return best[1] if best else None
 
 
-def _why_not(ideal: datetime, tolerance_days: int, availability: Availability) -> str:
+def _why_not(ideal: datetime, tolerance_days: int | None, availability: Availability) -> str:
+    """Why nothing was placed; `tolerance_days` None for a time chosen exactly."""
     day = ideal.astimezone(availability.zone).date()
-    span = f"within {tolerance_days} day{'s' if tolerance_days != 1 else ''}"
+    if tolerance_days is None:
+        tail = "."
+    else:
+        tail = (
+            f" and no slot is free within {tolerance_days} day{'s' if tolerance_days != 1 else ''}."
+        )
     if day in availability.closed:
-        return f"{day:%d %b %Y} is closed and no slot is free {span}."
+        return f"{day:%d %b %Y} is closed{tail}"
     if not availability.opening.get(day.weekday()):
-        return f"The practice is closed on {day:%A}s and no slot is free {span}."
-    return f"The clinician is busy at {ideal:%d %b %Y %H:%M} and no slot is free {span}."
+        return f"The practice is closed on {day:%A}s{tail}"
+    if tolerance_days is None:
+        return (
+            f"At {ideal:%d %b %Y %H:%M} the clinician or the patient is busy, or the practice "
+            "is not open for the whole session."
+        )
+    return f"The clinician or the patient is busy at {ideal:%d %b %Y %H:%M}{tail}"
 
 
 def plan_course_dates(
@@ -220,10 +231,15 @@ def plan_course_dates(
             else schedule.later_tolerance_days
         )
         if exact_first and sequence == first_sequence:
-            tolerance = 0
-        placed = nearest_free(ideal, length, tolerance, availability, taken)
+            # The clinician chose this time: free at exactly it, or not placed (never another
+            # time of the same day while the move says the chosen one).
+            placed = ideal if is_free(ideal, length, availability, taken) else None
+        else:
+            placed = nearest_free(ideal, length, tolerance, availability, taken)
         if placed is None:
-            unplaced.append(Unplaced(sequence, ideal, _why_not(ideal, tolerance, availability)))
+            exact = exact_first and sequence == first_sequence
+            why = _why_not(ideal, None if exact else tolerance, availability)
+            unplaced.append(Unplaced(sequence, ideal, why))
             previous = day
             continue
         sessions.append(PlannedSession(sequence, ideal, placed, placed + length))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mesoplan import audit
@@ -49,6 +50,16 @@ def _clinician_of(actor, clinician_id) -> User:
     if clinician is None:
         raise InvalidInput({"clinician": ["No active clinician of this practice has this id."]})
     return clinician
+
+
+def lock_calendars(clinician_id, patient_id) -> None:
+    """Takes the clinician's row lock, then the patient's, for the rest of the transaction:
+    bookings and moves of one clinician or one patient go one at a time, always in this
+    order, so that PostgreSQL's two exclusion constraints (one clinician, one patient, one
+    place) decide a race with a 409 and never meet in a deadlock. (SQLite has one writer
+    at a time anyway.)"""
+    list(User.objects.select_for_update().filter(pk=clinician_id).values_list("pk", flat=True))
+    list(Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk", flat=True))
 
 
 def _protocol(code: str) -> Protocol:
@@ -97,20 +108,32 @@ def _check_targets(targets, indication: str) -> list[str]:
 
 
 def preview_course(
-    *, actor, clinician_id, protocol_code: str, start: datetime, initial_interval_days: int
+    *,
+    actor,
+    clinician_id,
+    protocol_code: str,
+    start: datetime,
+    initial_interval_days: int,
+    patient_id=None,
 ) -> CoursePlan:
-    """The dates a course would get, without booking it (the browser shows them first)."""
+    """The dates a course would get, without booking it (the browser shows them first),
+    around the clinician's and the patient's other appointments."""
     if not works_in_practice(actor):
         raise Conflict("Only practice staff can plan courses.", "not_practice_staff")
     clinician = _clinician_of(actor, clinician_id)
-    return _plan(clinician, _protocol(protocol_code), start, initial_interval_days)
+    return _plan(clinician, _protocol(protocol_code), start, initial_interval_days, patient_id)
 
 
-def _plan(clinician, protocol: Protocol, start: datetime, initial_interval_days: int) -> CoursePlan:
-    """The planner over the clinician's calendar, with a request's errors as 400s."""
+def _plan(
+    clinician, protocol: Protocol, start: datetime, initial_interval_days: int, patient_id=None
+) -> CoursePlan:
+    """The planner over the clinician's and the patient's calendars, with a request's
+    errors as 400s."""
     if start <= timezone.now():
         raise InvalidInput({"start": ["The first session must be in the future."]})
-    availability = availability_for(clinician, start - timedelta(days=1), start + PLANNING_HORIZON)
+    availability = availability_for(
+        clinician, start - timedelta(days=1), start + PLANNING_HORIZON, patient_id=patient_id
+    )
     try:
         return plan_course_dates(start, initial_interval_days, protocol.schedule(), availability)
     except PlanningError as exc:
@@ -134,28 +157,53 @@ def course_appointments(course: Course, plan: CoursePlan) -> list[Appointment]:
     ]
 
 
-def double_booking(clinician, periods) -> Conflict:
-    """The 409 for a slot taken meanwhile, naming the appointment in the way."""
-    for start, end in periods:
-        other = (
-            Appointment.objects.filter(clinician=clinician, starts_at__lt=end, ends_at__gt=start)
-            .exclude(status=AppointmentStatus.CANCELLED)
-            .order_by("starts_at")
-            .first()
-        )
-        if other is not None:
-            return Conflict(
-                f"The clinician already has an appointment from {other.starts_at.isoformat()} "
-                f"to {other.ends_at.isoformat()}.",
-                "double_booking",
-                {
-                    "conflicting": {
-                        "starts_at": other.starts_at.isoformat(),
-                        "ends_at": other.ends_at.isoformat(),
-                    }
-                },
+def double_booking(clinician, periods, patient=None, *, ignoring=()) -> Conflict:
+    """The 409 for a slot taken, naming the appointment in the way: the clinician's
+    (double_booking) or, a patient being in one place at a time, the patient's
+    (patient_double_booking)."""
+    whose = [("clinician", Q(clinician=clinician), "double_booking")]
+    if patient is not None:
+        whose.append(("patient", Q(patient=patient), "patient_double_booking"))
+    for who, mine, code in whose:
+        for start, end in periods:
+            other = (
+                Appointment.objects.filter(mine, starts_at__lt=end, ends_at__gt=start)
+                .exclude(status=AppointmentStatus.CANCELLED)
+                .exclude(pk__in=list(ignoring))
+                .order_by("starts_at")
+                .first()
             )
-    return Conflict("Another appointment of this clinician overlaps.", "double_booking")
+            if other is not None:
+                return Conflict(
+                    f"The {who} already has an appointment from {other.starts_at.isoformat()} "
+                    f"to {other.ends_at.isoformat()}.",
+                    code,
+                    {
+                        "conflicting": {
+                            "starts_at": other.starts_at.isoformat(),
+                            "ends_at": other.ends_at.isoformat(),
+                        }
+                    },
+                )
+    return Conflict("Another appointment overlaps.", "double_booking")
+
+
+def refuse_second_active_course(patient: Patient, indication: str) -> None:
+    """409 while the patient has an active course of the indication (one at a time: a
+    course runs until session 8 is recorded or it is ended early with a reason)."""
+    running = (
+        Course.objects.filter(patient=patient, indication=indication, status=Course.Status.ACTIVE)
+        .select_related("protocol")
+        .first()
+    )
+    if running is not None:
+        raise Conflict(
+            f"The patient is in a {running.protocol.name} course (booked "
+            f"{running.created_at:%d %b %Y}): one course of an indication at a time. Record "
+            "its sessions, or end it early with a reason, before booking another.",
+            "active_course",
+            {"course": str(running.pk)},
+        )
 
 
 @transaction.atomic
@@ -176,8 +224,10 @@ def book_course(
     protocol = _protocol(protocol_code)
     targets = _check_targets(targets, protocol.indication)
     screening = require_ready(actor, patient, protocol.indication)
+    refuse_second_active_course(patient, protocol.indication)
     clinician = _clinician_of(actor, clinician_id)  # ensure_in_scope: a practice's staff
-    plan = _plan(clinician, protocol, start, initial_interval_days)
+    lock_calendars(clinician.pk, patient.pk)
+    plan = _plan(clinician, protocol, start, initial_interval_days, patient.pk)
     if plan.unplaced:
         raise Conflict(
             "Not every session can be placed: "
@@ -194,23 +244,31 @@ def book_course(
                 ]
             },
         )
-    course = Course.objects.create(
-        patient=patient,
-        protocol=protocol,
-        clinician=clinician,
-        screening=screening,
-        initial_interval_days=initial_interval_days,
-        targets=targets,
-        combinations=list(dict.fromkeys(combinations)),
-        operation_date=operation_date,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # the unique index decides a race between two bookings
+            course = Course.objects.create(
+                patient=patient,
+                protocol=protocol,
+                indication=protocol.indication,
+                clinician=clinician,
+                screening=screening,
+                initial_interval_days=initial_interval_days,
+                targets=targets,
+                combinations=list(dict.fromkeys(combinations)),
+                operation_date=operation_date,
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        refuse_second_active_course(patient, protocol.indication)
+        raise exc
     appointments = course_appointments(course, plan)
     try:
         with transaction.atomic():  # the exclusion constraint decides a race on PostgreSQL
             created = Appointment.objects.bulk_create(appointments)
     except IntegrityError as exc:
-        raise double_booking(clinician, [(a.starts_at, a.ends_at) for a in appointments]) from exc
+        raise double_booking(
+            clinician, [(a.starts_at, a.ends_at) for a in appointments], patient
+        ) from exc
     audit.record(
         actor,
         Action.COURSE_BOOK,
@@ -231,17 +289,20 @@ def book_appointment(
     if not works_in_practice(actor):
         raise Conflict("Only practice staff can book appointments.", "not_practice_staff")
     clinician = _clinician_of(actor, clinician_id)
+    lock_calendars(clinician.pk, patient.pk)
     if ends_at <= starts_at:
         raise InvalidInput({"ends_at": ["The end must be after the start."]})
     period = [(starts_at, ends_at)]
     if (
         Appointment.objects.filter(
-            clinician=clinician, starts_at__lt=ends_at, ends_at__gt=starts_at
+            Q(clinician=clinician) | Q(patient=patient),
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
         )
         .exclude(status=AppointmentStatus.CANCELLED)
         .exists()
-    ):  # under SQLite's write lock this check decides; on PostgreSQL the constraint does
-        raise double_booking(clinician, period)
+    ):  # under SQLite's write lock this check decides; on PostgreSQL the constraints do
+        raise double_booking(clinician, period, patient)
     try:
         with transaction.atomic():
             appointment = Appointment.objects.create(
@@ -253,5 +314,5 @@ def book_appointment(
                 ends_at=ends_at,
             )
     except IntegrityError as exc:
-        raise double_booking(clinician, period) from exc
+        raise double_booking(clinician, period, patient) from exc
     return appointment

@@ -67,12 +67,13 @@ def _calendar_settings(practice) -> None:
 def _past_course(clinician, patient, protocol, screening, start) -> Course:
     """A course that began weeks ago (demo only); sessions.demo records its past sessions."""
     availability = availability_for(
-        clinician, start - timedelta(days=1), start + timedelta(days=400)
+        clinician, start - timedelta(days=1), start + timedelta(days=400), patient_id=patient.pk
     )
     plan = plan_course_dates(start, 7, protocol.schedule(), availability)
     course = Course.objects.create(
         patient=patient,
         protocol=protocol,
+        indication=protocol.indication,
         clinician=clinician,
         screening=screening,
         initial_interval_days=7,

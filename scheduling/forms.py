@@ -228,3 +228,14 @@ class KindLengthsForm(forms.Form):
 
     def minutes(self) -> dict[str, int | None]:
         return {kind.value: self.cleaned_data[kind.value] for kind in AppointmentKind}
+
+
+class CourseEndForm(forms.Form):
+    """Ending a course early: the reason, which the service requires."""
+
+    reason = forms.CharField(
+        label="Why does the course end early?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from mesoplan.tenancy import PracticeScopedManager
+from protocols.models import Indication
 
 
 class Weekday(models.IntegerChoices):
@@ -195,18 +196,25 @@ class Combination(models.TextChoices):
 
 class Course(models.Model):
     """An 8-session course of one protocol for one patient, booked by a clinician on the
-    strength of a screening that was ready to book."""
+    strength of a screening that was ready to book.
+
+    A patient has at most one active course per indication, by the database itself:
+    active until session 8 is recorded or the course is ended early with a reason."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+        ENDED = "ended", "Ended early"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="courses"
     )
     protocol = models.ForeignKey("protocols.Protocol", on_delete=models.PROTECT, related_name="+")
+    # The protocol's, kept on the row so that the database can hold "one active course per
+    # indication" (a unique index cannot follow the foreign key).
+    indication = models.CharField(max_length=8, choices=Indication.choices)
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses"
     )
@@ -218,6 +226,12 @@ class Course(models.Model):
     combinations = models.JSONField(default=list, blank=True)
     operation_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Ended early: who, when and why (the remaining sessions were cancelled with it).
+    ended_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -229,6 +243,17 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "indication"],
+                condition=Q(status="active"),
+                name="course_one_active_per_indication",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (Q(ended_at__isnull=False) & ~Q(ended_reason="")),
+                name="course_ended_with_a_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.protocol_id} course for {self.patient_id}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mesoplan import audit
@@ -21,7 +22,7 @@ from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
 from protocols.planner import is_free, local, plan_course_dates
 
-from .booking import PLANNING_HORIZON, double_booking
+from .booking import PLANNING_HORIZON, double_booking, lock_calendars
 from .course_order import Session, move_refusal, replan_start
 from .models import Appointment, AppointmentStatus, Course
 from .selectors import availability_for, course_sessions
@@ -86,6 +87,7 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
     intervals and tolerances). Returns every appointment moved."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
+    lock_calendars(appointment.clinician_id, appointment.patient_id)
     appointment = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("course__protocol", "practice", "clinician__practice")
@@ -113,6 +115,7 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
         starts_at - timedelta(days=1),
         starts_at + PLANNING_HORIZON,
         ignoring=[a.pk for a in moving],
+        patient_id=appointment.patient_id,
     )
     targets = _new_places(appointment, moving, starts_at, length, calendar)
     # One row at a time, the one moving away from the others first: PostgreSQL checks
@@ -127,7 +130,7 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
                 moved.starts_at, moved.ends_at = start, end
                 moved.save(update_fields=["starts_at", "ends_at", "updated_at"])
     except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
-        raise double_booking(clinician, targets) from exc
+        raise double_booking(clinician, targets, appointment.patient) from exc
     audit.record(
         actor,
         Action.APPOINTMENT_RESCHEDULE,
@@ -148,22 +151,29 @@ def move_to_when_performed(*, actor, appointment: Appointment, performed_at: dat
     planned = appointment.starts_at
     end = performed_at + (appointment.ends_at - appointment.starts_at)
     clinician = appointment.clinician
+    lock_calendars(appointment.clinician_id, appointment.patient_id)
     overlapping = (
         Appointment.objects.filter(
-            clinician_id=appointment.clinician_id, starts_at__lt=end, ends_at__gt=performed_at
+            Q(clinician_id=appointment.clinician_id) | Q(patient_id=appointment.patient_id),
+            starts_at__lt=end,
+            ends_at__gt=performed_at,
         )
         .exclude(pk=appointment.pk)
         .exclude(status=AppointmentStatus.CANCELLED)
         .exists()
     )
     if overlapping:
-        raise double_booking(clinician, [(performed_at, end)])
+        raise double_booking(
+            clinician, [(performed_at, end)], appointment.patient, ignoring=[appointment.pk]
+        )
     appointment.starts_at, appointment.ends_at = performed_at, end
     try:
         with transaction.atomic():
             appointment.save(update_fields=["starts_at", "ends_at", "updated_at"])
     except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
-        raise double_booking(clinician, [(performed_at, end)]) from exc
+        raise double_booking(
+            clinician, [(performed_at, end)], appointment.patient, ignoring=[appointment.pk]
+        ) from exc
     zone = practice_zone(appointment.practice)
     audit.record(
         actor,
@@ -241,6 +251,7 @@ def replan_proposal(course: Course, appointments: list[Appointment] | None = Non
         start - timedelta(days=1),
         start + PLANNING_HORIZON,
         ignoring=[a.pk for a in moving],
+        patient_id=course.patient_id,
     )
     # A gap found late plans from today on, at the same time of day: never into the past.
     now = timezone.now()
@@ -268,6 +279,7 @@ def replan_later_sessions(*, actor, course: Course) -> Replan:
     or none (409), audited as one re-plan."""
     _require_staff(actor)
     ensure_in_scope(actor, course)
+    lock_calendars(course.clinician_id, course.patient_id)
     list(Appointment.objects.select_for_update().filter(course=course))  # the course's rows
     proposal = replan_proposal(course)
     if proposal is None:
@@ -284,7 +296,9 @@ def replan_later_sessions(*, actor, course: Course) -> Replan:
                 moved.starts_at, moved.ends_at = start, end
                 moved.save(update_fields=["starts_at", "ends_at", "updated_at"])
     except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
-        raise double_booking(proposal.done.clinician, [(s, e) for _, s, e in order]) from exc
+        raise double_booking(
+            proposal.done.clinician, [(s, e) for _, s, e in order], course.patient
+        ) from exc
     zone = practice_zone(course.patient.practice)
     first = proposal.moves[0]
     audit.record(
@@ -298,3 +312,39 @@ def replan_later_sessions(*, actor, course: Course) -> Replan:
         details={str(a.sequence): s.isoformat() for a, s, _ in proposal.moves},
     )
     return proposal
+
+
+@transaction.atomic
+def end_course(*, actor, course: Course, reason: str) -> Course:
+    """Ends an active course early, with the reason (required): its planned sessions are
+    cancelled, what was recorded stays, and the patient may be booked into another course
+    of the indication. Practice staff only; audited."""
+    _require_staff(actor)
+    ensure_in_scope(actor, course)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["Say why the course ends early."]})
+    if len(reason) > 1000:
+        raise InvalidInput({"reason": ["Keep the reason under 1,000 characters."]})
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status != Course.Status.ACTIVE:
+        raise Conflict(f"This course is {course.get_status_display().lower()}.", "not_active")
+    planned = list(
+        Appointment.objects.select_for_update().filter(
+            course=course, status=AppointmentStatus.SCHEDULED
+        )
+    )
+    Appointment.objects.filter(pk__in=[a.pk for a in planned]).update(
+        status=AppointmentStatus.CANCELLED, updated_at=timezone.now()
+    )
+    course.status = Course.Status.ENDED
+    course.ended_reason, course.ended_at, course.ended_by = reason, timezone.now(), actor
+    course.save(update_fields=["status", "ended_reason", "ended_at", "ended_by", "updated_at"])
+    audit.record(
+        actor,
+        Action.COURSE_END,
+        course,
+        patient_id=course.patient_id,
+        summary=f"{len(planned)} planned sessions cancelled: {reason}"[:300],
+    )
+    return course

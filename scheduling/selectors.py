@@ -3,9 +3,11 @@ courses with their progress, clinicians, opening hours, closures, absences and w
 hours, and the availability the planner books into."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 
 from mesoplan.clock import practice_zone
 from mesoplan.models import User
@@ -33,11 +35,12 @@ DEFAULT_OPENING = {day: [(time(8), time(18))] for day in range(5)}
 
 
 def availability_for(
-    clinician, since: datetime, until: datetime, *, ignoring: Iterable = ()
+    clinician, since: datetime, until: datetime, *, ignoring: Iterable = (), patient_id=None
 ) -> Availability:
     """When the clinician can treat between `since` and `until`: the practice's opening
     hours narrowed to the clinician's working hours, closures and absences as closed
-    days, and the clinician's booked appointments as busy. Five queries, whatever the
+    days, and the clinician's booked appointments as busy, with the patient's (a patient
+    is in one place at a time) when `patient_id` is given. Five queries, whatever the
     period."""
     practice = clinician.practice
     zone = practice_zone(practice)
@@ -64,8 +67,11 @@ def availability_for(
         while day <= min(absence.ends_on, last):
             closed.add(day)
             day = day.fromordinal(day.toordinal() + 1)
+    whose = (
+        Q(clinician=clinician) | Q(patient_id=patient_id) if patient_id else Q(clinician=clinician)
+    )
     busy = list(
-        Appointment.objects.filter(clinician=clinician, starts_at__lt=until, ends_at__gt=since)
+        Appointment.objects.filter(whose, starts_at__lt=until, ends_at__gt=since)
         .exclude(status=AppointmentStatus.CANCELLED)
         .exclude(pk__in=list(ignoring))  # appointments being moved do not stand in their way
         .values_list("starts_at", "ends_at")
@@ -154,8 +160,9 @@ def progress_of(courses: Iterable[Course]) -> dict:
 
 
 def patient_courses(actor, patient: Patient, now: datetime) -> list[tuple[Course, Progress]]:
-    """The patient's courses, newest first, each with its progress and `next_start` (the
-    next booked session): one query."""
+    """The patient's courses, newest first, each with its progress, `next_start` (the
+    next booked session) and `next_id`/`next_at` (the next session to record, by the
+    course's order): one query."""
     scheduled = Q(appointments__status=AppointmentStatus.SCHEDULED)
     courses = (
         courses_for(actor)
@@ -166,6 +173,8 @@ def patient_courses(actor, patient: Patient, now: datetime) -> list[tuple[Course
             next_start=Min(
                 "appointments__starts_at", filter=scheduled & Q(appointments__starts_at__gte=now)
             ),
+            next_id=Subquery(_next_to_record().values("pk")[:1]),
+            next_at=Subquery(_next_to_record().values("starts_at")[:1]),
         )
     )
     return [
@@ -211,3 +220,54 @@ def course_sessions(appointment: Appointment) -> list[Session]:
         .values_list("sequence", "status", "starts_at", "ends_at")
     )
     return [Session(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class RunningCourse:
+    """A patient's active course of an indication, as the record and the list show it:
+    "In course: 3 of 8", and the next planned session."""
+
+    course_id: UUID
+    done: int
+    total: int
+    next_appointment_id: UUID | None
+    next_start: datetime | None
+
+
+def _next_to_record():
+    """The course's next planned session (a subquery of the course in the outer query)."""
+    return Appointment.objects.filter(
+        course=OuterRef("pk"), status=AppointmentStatus.SCHEDULED
+    ).order_by("sequence", "starts_at")
+
+
+def running_of(course: Course) -> RunningCourse:
+    """The RunningCourse of a course read with running_courses' or patient_courses'
+    annotations."""
+    return RunningCourse(
+        course.pk,
+        course.done,  # type: ignore[attr-defined]
+        course.protocol.session_count,
+        course.next_id,  # type: ignore[attr-defined]
+        course.next_at,  # type: ignore[attr-defined]
+    )
+
+
+def running_courses(actor, patient_ids: Sequence) -> dict:
+    """{patient id: {indication: RunningCourse}} of the patients' active courses, in one
+    query however many patients (a page of the list)."""
+    if not patient_ids:
+        return {}
+    courses = (
+        courses_for(actor)
+        .filter(patient_id__in=list(patient_ids), status=Course.Status.ACTIVE)
+        .annotate(
+            done=Count("appointments", filter=Q(appointments__status=AppointmentStatus.COMPLETED)),
+            next_id=Subquery(_next_to_record().values("pk")[:1]),
+            next_at=Subquery(_next_to_record().values("starts_at")[:1]),
+        )
+    )
+    found: dict = {}
+    for course in courses:
+        found.setdefault(course.patient_id, {})[course.indication] = running_of(course)
+    return found

@@ -12,6 +12,7 @@ course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", courses.course_book, name="book"),
     path("courses/<uuid:pk>/", courses.course_detail, name="detail"),
     path("courses/<uuid:pk>/replan/", courses.course_replan, name="replan"),
+    path("courses/<uuid:pk>/end/", courses.course_end, name="end"),
 ]
 
 calendar_urls = [

@@ -13,11 +13,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("outcomes/_patient_courses.html", takes_context=True)
-def patient_courses(context, patient) -> dict:
+def patient_courses(context, patient, rows=None) -> dict:
     """`{% patient_courses patient %}`: each course with its progress, next session and
-    timeline (sessions done and planned, what was done): a constant number of queries."""
+    timeline (sessions done and planned, what was done): a constant number of queries.
+    `rows`, the courses with their progress, when the page read them already
+    (`{% patient_course_state %}`)."""
     user = context["request"].user
-    rows = selectors.patient_courses(user, patient, timezone.now())
+    if rows is None:
+        rows = selectors.patient_courses(user, patient, timezone.now())
     timelines = course_timelines(user, patient, [course for course, _ in rows])
     return {
         "patient": patient,

@@ -64,6 +64,8 @@ class CourseSerializer(serializers.ModelSerializer):
             "combinations",
             "operation_date",
             "status",
+            "ended_reason",
+            "ended_at",
             "created_at",
             "appointments",
             "maintenance_window",
@@ -157,3 +159,9 @@ class AppointmentCreateSerializer(StrictSerializer):
 
 class AppointmentMoveSerializer(StrictSerializer):
     starts_at = serializers.DateTimeField()
+
+
+class CourseEndSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why the course ends before its last session (required)."
+    )

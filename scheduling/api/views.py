@@ -33,6 +33,7 @@ from .serializers import (
     AppointmentSerializer,
     ClinicianWithFeedSerializer,
     CourseCreateSerializer,
+    CourseEndSerializer,
     CourseSerializer,
 )
 
@@ -74,6 +75,23 @@ class CourseViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
         )
         course = self.get_queryset().get(pk=booked.course.pk)
         return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CourseEndSerializer,
+        responses={200: CourseSerializer},
+        description="Ends an active course before its last session, with the reason: its "
+        "planned sessions are cancelled, what was recorded stays, and the patient may be "
+        "booked into another course of the indication (409 `not_active` otherwise).",
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        course = self.get_object()  # another practice's course: 404 before anything else
+        body = CourseEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        course = rescheduling.end_course(
+            actor=request.user, course=course, reason=body.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=course.pk)).data)
 
 
 class AppointmentFilter(django_filters.FilterSet):

@@ -30,7 +30,7 @@ from protocols.selectors import protocols_with_formulations
 from scheduling import booking, rescheduling, selectors
 from scheduling.calendar_grid import iso_week
 from scheduling.course_preview import fingerprint, proposed_sessions
-from scheduling.forms import CourseBookingForm, opening_slots
+from scheduling.forms import CourseBookingForm, CourseEndForm, opening_slots
 from scheduling.models import AppointmentStatus, Combination, CourseTarget
 from scheduling.pre_operative import operation_date_error, pre_operative_warning
 from scheduling.progress import course_progress, session_rows
@@ -89,7 +89,7 @@ def _booking_form(request, indication, screening, clinicians, protocols) -> Cour
     )
 
 
-def _propose(request, form, data, clinician, protocol, start):
+def _propose(request, form, data, clinician, protocol, start, patient):
     """The proposed sessions (planned, booked, why moved), or None with the form's
     errors set."""
     user = request.user
@@ -100,6 +100,7 @@ def _propose(request, form, data, clinician, protocol, start):
             protocol_code=protocol.code,
             start=start,
             initial_interval_days=data["interval"],
+            patient_id=patient.pk,
         )
     except InvalidInput as exc:
         add_service_errors(form, exc, BOOKING_FIELDS)
@@ -158,7 +159,9 @@ def course_book(request, patient_pk):
         start = local(data["start_date"], data["start_time"], zone)
         clinician = next(c for c in clinicians if str(c.pk) == data["clinician"])
         protocol = next(p for p in protocols if p.code == data["protocol"])
-        proposal = context["proposal"] = _propose(request, form, data, clinician, protocol, start)
+        proposal = context["proposal"] = _propose(
+            request, form, data, clinician, protocol, start, patient
+        )
         wants_to_book = request.POST.get("action") == "book"
         if proposal and wants_to_book and not form.errors:
             if request.POST.get("proposal") != proposal["fingerprint"]:
@@ -198,6 +201,10 @@ def course_detail(request, pk):
     """The course: what it treats, its progress ("3 of 8") and every session with its
     move and cancel."""
     course = get_scoped_or_404(selectors.courses_for(request.user), request.user, pk=pk)
+    return _render_course(request, course)
+
+
+def _render_course(request, course, *, end_form=None, status=200):
     appointments = list(
         course.appointments.select_related("clinician").order_by("sequence", "starts_at")
     )
@@ -239,7 +246,31 @@ def course_detail(request, pk):
             zone,
         ),
     }
-    return render(request, "scheduling/course_detail.html", context)
+    context["end_form"] = end_form or CourseEndForm()
+    return render(request, "scheduling/course_detail.html", context, status=status)
+
+
+@practice_staff_required
+@require_POST
+def course_end(request, pk):
+    """Ends the course early with the reason typed; a missing reason comes back on the
+    course page (400)."""
+    course = get_scoped_or_404(selectors.courses_for(request.user), request.user, pk=pk)
+    form = CourseEndForm(request.POST)
+    if form.is_valid():
+        try:
+            rescheduling.end_course(
+                actor=request.user, course=course, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("courses:detail", pk=course.pk)
+        else:
+            messages.success(request, "Course ended early; its planned sessions are cancelled.")
+            return redirect("courses:detail", pk=course.pk)
+    return _render_course(request, course, end_form=form, status=400)
 
 
 @practice_staff_required
