@@ -1,6 +1,7 @@
-"""What the session form starts from (issue: "pre-filled from the patient's previous
-session"): the previous session's regions with their depths, spacing, points and volumes,
-and its lot if that lot may still be used; otherwise the usual values below. Pure."""
+"""What the session form starts from: the patient's previous session's regions with
+their depths, spacing, points and volumes, and its lot if that lot may still be used.
+Nothing else: a value the patient did not receive before starts empty, so that no
+session is recorded with a number nobody typed (a first session starts empty). Pure."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -8,18 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from .passes import NAPPAGE, SINGLE_PULSE, number_text
-
-# A first session's starting values, within DOMAIN.md's plausible ranges: single-pulse
-# about 1 cm apart; nappage superficial. The clinician confirms or changes each.
-FIRST_SESSION: dict[str, dict[str, Any]] = {
-    SINGLE_PULSE: {
-        "depth_mm": Decimal("1.0"),
-        "spacing_mm": Decimal("10"),
-        "points": 20,
-        "volume_ml": Decimal("0.5"),
-    },
-    NAPPAGE: {"depth_mm": Decimal("0.5"), "volume_ml": Decimal("0.5")},
-}
 
 
 @dataclass(frozen=True)
@@ -45,8 +34,8 @@ def prefill(
     previous: Sequence[Any] | None, all_regions: Iterable[str], usable_lots: Sequence[str]
 ) -> Prefill:
     """The form's start from the previous session's passes (objects with technique,
-    region, depth_mm, spacing_mm, points, volume_ml, lot.lot_number, device_id, needle_id),
-    or from FIRST_SESSION. A lot no longer usable is left out (the form then offers the
+    region, depth_mm, spacing_mm, points, volume_ml, lot.lot_number, device_id, needle_id);
+    every other value empty. A lot no longer usable is left out (the form then offers the
     first usable one).
 
     >>> from types import SimpleNamespace as P
@@ -55,8 +44,8 @@ def prefill(
     >>> start = prefill(old, ["chin", "neck"], ["NEW"])
     >>> start.regions, start.plans["chin"].done, start.plans["chin"].lot
     (('chin',), frozenset({'nappage'}), '')
-    >>> start.plans["neck"].techniques["single_pulse"]["spacing_mm"]
-    Decimal('10')
+    >>> start.plans["chin"].techniques["nappage"]["depth_mm"], start.plans["neck"].techniques
+    (Decimal('0.4'), {'single_pulse': {}, 'nappage': {}})
     """
     usable = {number.lower(): number for number in usable_lots}
     default_lot = usable_lots[0] if usable_lots else ""
@@ -64,16 +53,13 @@ def prefill(
     previous = list(previous or [])
     for region in all_regions:
         mine = [p for p in previous if p.region == region]
-        techniques = {t: dict(values) for t, values in FIRST_SESSION.items()}
+        techniques: dict[str, dict[str, Any]] = {SINGLE_PULSE: {}, NAPPAGE: {}}
         lot = default_lot
         for done in mine:
             values = {"depth_mm": done.depth_mm, "volume_ml": done.volume_ml}
             if done.technique == SINGLE_PULSE:
                 values |= {"spacing_mm": done.spacing_mm, "points": done.points}
-            techniques[done.technique] = {
-                k: (_plain(v) if v is not None else techniques[done.technique].get(k))
-                for k, v in values.items()
-            }
+            techniques[done.technique] = {k: _plain(v) for k, v in values.items() if v is not None}
             lot = usable.get(done.lot.lot_number.lower(), "")
         plans[region] = RegionPlan(
             region=region,

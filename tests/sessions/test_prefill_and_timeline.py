@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace as Row
 
-from sessions.prefill import FIRST_SESSION, prefill
+from sessions.prefill import prefill
 from sessions.timeline import course_timeline, regions_done
 
 D = Decimal
@@ -28,11 +28,13 @@ def a_pass(technique, region, lot="A-1", **values):
     )
 
 
-def test_a_first_session_starts_from_the_usual_values_with_both_techniques():
+def test_a_first_session_starts_empty_with_both_techniques():
+    """No value nobody typed: a first session's passes start empty (issue 15.4)."""
     start = prefill(None, ["chin"], ["LOT-9"])
     plan = start.plans["chin"]
     assert start.regions == () and not start.from_previous
-    assert plan.techniques == FIRST_SESSION and plan.done == {"single_pulse", "nappage"}
+    assert plan.techniques == {"single_pulse": {}, "nappage": {}}
+    assert plan.done == {"single_pulse", "nappage"}
     assert plan.lot == "LOT-9" and start.device is None
 
 
@@ -52,7 +54,8 @@ def test_the_previous_session_gives_regions_values_lot_and_equipment():
         "points": 25,
     }
     assert chin.techniques["nappage"]["depth_mm"] == D("0.4")
-    assert chin.techniques["single_pulse"] == FIRST_SESSION["single_pulse"]
+    assert chin.techniques["single_pulse"] == {}  # not done before: empty, never invented
+    assert start.plans["forehead"].techniques == {"single_pulse": {}, "nappage": {}}
     assert neck.lot == "A-1"  # the registered spelling
     assert start.plans["forehead"].lot == "A-1" and start.plans["forehead"].done == {
         "single_pulse",

@@ -173,3 +173,13 @@ def test_a_hair_course_shows_the_scalp_and_asks_no_pregnancy_of_a_man(browser_a,
     assert 'value="scalp_vertex"' in html and 'value="chin"' not in html
     assert "today_pregnancy" not in html and "today_acute_infection" in html
     assert "MH-1" in html
+
+
+def test_a_first_session_form_has_no_value_nobody_typed(browser_a, course):
+    first = appointments(course)[0]
+    page = browser_a.get(session_url(first)).content.decode()
+    assert 'name="forehead__single_pulse__depth_mm"' in page
+    for field in ("single_pulse__depth_mm", "single_pulse__points", "nappage__volume_ml"):
+        tag = page.split(f'name="forehead__{field}"')[1].split(">")[0]
+        assert "value=" not in tag, tag
+    assert "A first session starts empty" in page
