@@ -1,6 +1,8 @@
 """A patient has at most one active course per indication, held by the database: the
 course keeps its protocol's indication (a NOT NULL column on a filled table, in three
-steps: nullable, filled, not null), a course may be ended early with a reason, and a
+steps, each its own migration and transaction (PostgreSQL refuses an ALTER TABLE after
+updates with pending trigger events in one): nullable here, filled in 0003, not null in
+0004), a course may be ended early with a reason, and a
 partial unique index allows one active course per patient and indication.
 
 Before the index, a patient could be booked into a second active course of the same
@@ -11,30 +13,6 @@ can be built and nothing is deleted."""
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Q
-from django.utils import timezone
-
-DUPLICATE = (
-    "Ended when one active course per indication became a rule: a newer course of this "
-    "indication was booked while this one ran."
-)
-
-
-def fill_indication(apps, schema_editor):
-    Course = apps.get_model("scheduling", "Course")
-    for course in Course.objects.select_related("protocol").iterator():
-        Course.objects.filter(pk=course.pk).update(indication=course.protocol.indication)
-    active = Course.objects.filter(status="active").order_by(
-        "patient_id", "indication", "-created_at", "-pk"
-    )
-    seen = set()
-    for course in active:
-        key = (course.patient_id, course.indication)
-        if key in seen:
-            Course.objects.filter(pk=course.pk).update(
-                status="ended", ended_reason=DUPLICATE, ended_at=timezone.now()
-            )
-        seen.add(key)
 
 
 class Migration(migrations.Migration):
@@ -87,30 +65,6 @@ class Migration(migrations.Migration):
                 ],
                 default="active",
                 max_length=16,
-            ),
-        ),
-        migrations.RunPython(fill_indication, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="course",
-            name="indication",
-            field=models.CharField(
-                choices=[("skin", "Skin (MesoLift)"), ("hair", "Hair loss (MesoHair)")],
-                max_length=8,
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="course",
-            constraint=models.UniqueConstraint(
-                condition=Q(status="active"),
-                fields=("patient", "indication"),
-                name="course_one_active_per_indication",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="course",
-            constraint=models.CheckConstraint(
-                condition=~Q(status="ended") | (Q(ended_at__isnull=False) & ~Q(ended_reason="")),
-                name="course_ended_with_a_reason",
             ),
         ),
     ]

@@ -1,4 +1,4 @@
-"""scheduling 0002 on a database that already holds two active courses of one indication
+"""scheduling 0002-0004 on a database that already holds two active courses of one indication
 for one patient (the bug it closes): the newer stays active, the older is ended with a
 reason that says why, nothing is deleted, and the unique index is then built."""
 
@@ -12,7 +12,7 @@ BEFORE = [
     ("patients", "0007_photography_consent_append_only"),
     ("protocols", "0005_load_plausible_pass_ranges"),
 ]
-AFTER = [("scheduling", "0002_one_active_course_per_indication")]
+AFTER = [("scheduling", "0004_one_active_course_index")]
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -49,5 +49,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("scheduling", "0002_one_active_course_per_indication")]
+    dependencies = [("scheduling", "0004_one_active_course_index")]
     operations = [migrations.RunPython(create, drop)]
