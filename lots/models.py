@@ -5,15 +5,17 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 
 from mesoplan.tenancy import PracticeScopedManager
+
+from .lot_numbers import lot_key
 
 
 class ProductLot(models.Model):
     """A lot of one formulation: a pass may use only a registered, unexpired lot of the
-    course's formulation. The lot number is unique within the practice, ignoring case (a
-    box's "ab12" and "AB12" are one lot)."""
+    course's formulation. A lot number means one box in the practice: `number_key`, its
+    folding by lots.lot_numbers (Unicode case folding and NFKC, computed in Python so that
+    PostgreSQL's and Python's lower-casing never disagree), is unique per practice."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     practice = models.ForeignKey("mesoplan.Practice", on_delete=models.PROTECT, related_name="+")
@@ -21,6 +23,7 @@ class ProductLot(models.Model):
         "protocols.Formulation", on_delete=models.PROTECT, related_name="+"
     )
     lot_number = models.CharField(max_length=64)
+    number_key = models.CharField(max_length=192, editable=False)
     expires_on = models.DateField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -34,7 +37,7 @@ class ProductLot(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                "practice", Lower("lot_number"), name="lot_number_unique_in_practice"
+                fields=["practice", "number_key"], name="lot_number_key_unique_in_practice"
             ),
             models.CheckConstraint(name="lot_number_not_blank", condition=~models.Q(lot_number="")),
         ]
@@ -42,6 +45,14 @@ class ProductLot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot_number} (expires {self.expires_on:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        # The key follows the number it folds, however the row is written (the registry,
+        # the demo, the admin): it is the number's identity, not a rule across rows.
+        self.number_key = lot_key(self.lot_number)
+        if kwargs.get("update_fields") is not None and "lot_number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "number_key"}
+        super().save(*args, **kwargs)
 
 
 class EquipmentKind(models.TextChoices):

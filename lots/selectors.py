@@ -5,27 +5,26 @@ day, soonest expiry first, and lots by the numbers a client sent."""
 from datetime import date
 
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 
 from mesoplan.tenancy import scoped
 
+from .lot_numbers import UnreadableLotNumber, lot_key
 from .models import ProductLot
-from .services import normalise_lot_number
 
 
 def lots_by_number(actor, numbers) -> dict[str, ProductLot]:
-    """{lower-cased lot number: lot} of the actor's practice for the given numbers, in one
+    """{lot key: lot} of the actor's practice for the given numbers, in one
     query (pass validation reads all of a session's lots at once)."""
-    wanted = {normalise_lot_number(str(n)).lower() for n in numbers if str(n).strip()}
+    wanted = set()
+    for number in numbers:
+        try:
+            wanted.add(lot_key(str(number)))
+        except UnreadableLotNumber:
+            continue  # never a registered lot: the pass names it as not found
     if not wanted:
         return {}
-    lots = (
-        scoped(ProductLot, actor)
-        .select_related("formulation")
-        .annotate(number_key=Lower("lot_number"))
-        .filter(number_key__in=wanted)
-    )
-    return {lot.lot_number.lower(): lot for lot in lots}
+    lots = scoped(ProductLot, actor).select_related("formulation").filter(number_key__in=wanted)
+    return {lot.number_key: lot for lot in lots}
 
 
 def usable_lots(actor, formulation_id, on: date) -> QuerySet[ProductLot]:
@@ -41,3 +40,12 @@ def usable_lots(actor, formulation_id, on: date) -> QuerySet[ProductLot]:
 def lots_for(actor) -> QuerySet[ProductLot]:
     """The practice's lots, newest first, with what a list shows of each."""
     return scoped(ProductLot, actor).select_related("formulation", "created_by")
+
+
+def lots_starting_with(lots: QuerySet, prefix: str) -> QuerySet:
+    """The lots whose number starts with `prefix`, as the key folds both: "strasse" finds
+    STRAßE-1. A prefix with an invisible character finds nothing."""
+    try:
+        return lots.filter(number_key__startswith=lot_key(prefix))
+    except UnreadableLotNumber:
+        return lots.none()

@@ -1,7 +1,6 @@
 """Product lots (DOMAIN.md: traceability if an allergic reaction occurs): registering a
 lot, resolving the lot a pass names, and which lots are about to expire."""
 
-import unicodedata
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -16,21 +15,12 @@ from mesoplan.roles import works_in_practice
 from protocols.models import Formulation
 from protocols.planner import add_months
 
+from .lot_numbers import UnreadableLotNumber, lot_key
+from .lot_numbers import lot_number as as_lot_number
 from .models import ProductLot
 
 # An expiry further ahead than this is a typing error (products keep a few years at most).
 LONGEST_SHELF_LIFE_YEARS = 10
-
-
-def normalise_lot_number(text: str) -> str:
-    """The lot number as stored and matched: compatibility characters folded (a
-    full-width M is an M) and whitespace removed, so a look-alike is the same lot and a
-    recall cannot miss it. Case is kept as typed; matching ignores it.
-
-    >>> normalise_lot_number(" \uff2d \uff2c-2611 A ")
-    'ML-2611A'
-    """
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def expiry_warning_days() -> int:
@@ -45,14 +35,18 @@ def is_expiring_soon(lot: ProductLot, today: date) -> bool:
 @transaction.atomic
 def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: date) -> ProductLot:
     """Registers a lot for the actor's practice (any staff member of it: the nurse who
-    opens the box may). Its number is unique within the practice, ignoring case. A box
+    opens the box may). Its number means one box in the practice (lots.lot_numbers: a
+    look-alike is the same lot, an invisible character is refused). A box
     already past its expiry date is refused: it may not be injected, so registering it
     would only offer it where it must not be chosen."""
     if not works_in_practice(actor):
         raise PermissionDenied("Only practice staff register product lots.")
-    lot_number = normalise_lot_number(lot_number or "")
     errors: dict[str, list[str]] = {}
-    if not lot_number:
+    try:
+        lot_number = as_lot_number(lot_number or "")
+    except UnreadableLotNumber as exc:
+        lot_number, errors["lot_number"] = "", [str(exc)]
+    if not lot_number and "lot_number" not in errors:
         errors["lot_number"] = ["Enter the lot number printed on the box."]
     formulation = Formulation.objects.filter(code=formulation_code).first()
     if formulation is None:
@@ -81,8 +75,14 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
                 created_by=actor,
             )
     except IntegrityError as exc:
+        existing = ProductLot.objects.filter(
+            practice=actor.practice, number_key=lot_key(lot_number)
+        ).first()
+        same = (
+            f' as "{existing.lot_number}"' if existing and existing.lot_number != lot_number else ""
+        )
         raise InvalidInput(
-            {"lot_number": [f'Lot "{lot_number}" is already registered in this practice.']}
+            {"lot_number": [f'Lot "{lot_number}" is already registered in this practice{same}.']}
         ) from exc
     audit.record(
         actor,

@@ -48,7 +48,7 @@ def lot_list(request):
     if formulation:
         rows = rows.filter(formulation__code=formulation)
     if q:
-        rows = rows.filter(lot_number__istartswith=q)
+        rows = selectors.lots_starting_with(rows, q)
     cursor, page = page_from_link(rows, request.GET.get("cursor") or None, LOTS_PER_PAGE)
     context = {
         "lots": page.rows,

@@ -9,9 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from lots.lot_numbers import UnreadableLotNumber, lot_key
 from lots.models import Equipment, EquipmentKind
 from lots.selectors import lots_by_number
-from lots.services import lot_problem, normalise_lot_number
+from lots.services import lot_problem
 from mesoplan.errors import InvalidInput
 from mesoplan.tenancy import scoped
 from protocols.selectors import plausible_ranges
@@ -81,8 +82,11 @@ def validate_passes(
     equipment = _equipment_of(actor, passes)
     rows = []
     for index, given in enumerate(passes):
-        lot = lots.get(normalise_lot_number(given.product_lot).lower())
-        problem = lot_problem(lot, given.product_lot, formulation_id, on)
+        try:
+            lot = lots.get(lot_key(given.product_lot))
+            problem = lot_problem(lot, given.product_lot, formulation_id, on)
+        except UnreadableLotNumber as exc:
+            lot, problem = None, str(exc)
         if not given.product_lot.strip():
             problem = "Name the lot the product came from."
         if problem:

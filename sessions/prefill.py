@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from lots.lot_numbers import lot_key
+
 from .passes import NAPPAGE, SINGLE_PULSE, number_text
 
 
@@ -47,7 +49,7 @@ def prefill(
     >>> start.plans["chin"].techniques["nappage"]["depth_mm"], start.plans["neck"].techniques
     (Decimal('0.4'), {'single_pulse': {}, 'nappage': {}})
     """
-    usable = {number.lower(): number for number in usable_lots}
+    usable = {lot_key(number): number for number in usable_lots}
     default_lot = usable_lots[0] if usable_lots else ""
     plans: dict[str, RegionPlan] = {}
     previous = list(previous or [])
@@ -60,7 +62,7 @@ def prefill(
             if done.technique == SINGLE_PULSE:
                 values |= {"spacing_mm": done.spacing_mm, "points": done.points}
             techniques[done.technique] = {k: _plain(v) for k, v in values.items() if v is not None}
-            lot = usable.get(done.lot.lot_number.lower(), "")
+            lot = usable.get(lot_key(done.lot.lot_number), "")
         plans[region] = RegionPlan(
             region=region,
             techniques=techniques,

@@ -27,14 +27,17 @@ class LotFilter(django_filters.FilterSet):
         help_text="Only lots not yet expired on this date.",
     )
     q = django_filters.CharFilter(
-        field_name="lot_number",
-        lookup_expr="istartswith",
-        help_text="Lot numbers starting with this, ignoring case.",
+        method="starting_with",
+        help_text="Lot numbers starting with this, folded as lot numbers are (case, "
+        "full-width characters, spaces, ß for ss).",
     )
 
     class Meta:
         model = ProductLot
         fields = ["formulation", "usable_on", "q"]
+
+    def starting_with(self, queryset, name, value):
+        return selectors.lots_starting_with(queryset, value)
 
 
 class LotViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):

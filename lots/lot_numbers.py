@@ -1,0 +1,65 @@
+"""What makes two lot numbers the same box (DOMAIN.md, "Product lots": a recall must find
+every session that received a lot). One folding decides identity, in Python and, through
+the stored key, in the database:
+
+- compatibility characters are folded (NFKC: a full-width M is an M) and whitespace goes;
+- case is folded the Unicode way (casefold, not lower: STRAßE is STRASSE, İ is i̇ in
+  Python and PostgreSQL alike, since the key is computed here, not by the database);
+- invisible characters are refused, not folded: format and bidi controls (a zero-width
+  joiner, a right-to-left override) and control characters would make a box that looks
+  like another one a different lot, or one that looks different the same.
+
+Pure.
+"""
+
+import unicodedata
+
+# Format (Cf: zero-width joiners, bidi overrides and isolates, the BOM), control (Cc),
+# private-use (Co), surrogate (Cs) and unassigned (Cn) characters, and line and
+# paragraph separators: nothing printed on a box.
+INVISIBLE = frozenset({"Cf", "Cc", "Co", "Cs", "Cn", "Zl", "Zp"})
+
+
+class UnreadableLotNumber(ValueError):
+    """A lot number with a character no box prints."""
+
+
+def invisible_in(text: str) -> str | None:
+    """The first invisible character of `text`, named, or None.
+
+    >>> invisible_in("ML-HAU-A"), invisible_in("ML\\u200d-HAU-A"), invisible_in("A\\u202eB-1")
+    (None, 'U+200D ZERO WIDTH JOINER', 'U+202E RIGHT-TO-LEFT OVERRIDE')
+    """
+    for char in text:
+        if unicodedata.category(char) in INVISIBLE and not char.isspace():
+            return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
+    return None
+
+
+def lot_number(text: str) -> str:
+    """The lot number as stored and shown: NFKC, whitespace removed, case as typed; an
+    invisible character is refused (UnreadableLotNumber).
+
+    >>> lot_number(" \\uff2d \\uff2c-2611 A ")
+    'ML-2611A'
+    """
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    found = invisible_in(folded)
+    if found:
+        raise UnreadableLotNumber(
+            f"The lot number contains an invisible character ({found}): type it as printed "
+            "on the box."
+        )
+    return folded
+
+
+def lot_key(text: str) -> str:
+    """The identity of a lot number: two numbers are one lot exactly when their keys are
+    equal (the database's unique key per practice).
+
+    >>> lot_key("STRAßE-1") == lot_key("strasse-1"), lot_key("İX-1") == lot_key("i\\u0307x-1")
+    (True, True)
+    >>> lot_key("IX-1") == lot_key("İX-1")
+    False
+    """
+    return unicodedata.normalize("NFKC", lot_number(text).casefold())
