@@ -259,3 +259,41 @@ def test_parallel_bookings_of_one_patient_with_ten_clinicians_leave_one(practice
     assert sorted(set(outcomes)) == ["booked", "conflict"], outcomes
     assert outcomes.count("booked") == 1
     assert Appointment.objects.filter(patient=patient).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_parallel_bookings_of_one_patients_course_leave_one(practice_a, clinician_a):
+    """Twenty clinicians book the same ready patient into a MesoLift course at once, each
+    at another hour: one course, the rest 409 active_course, never a 500."""
+    from datetime import datetime
+
+    from tests.concurrency import race
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(practice=practice_a)
+    patient_services.create_screening(
+        actor=clinician_a, patient=patient, indication="skin", **CONSENT
+    )
+    clinicians = [ClinicianFactory(practice=practice_a, username=f"k{n}") for n in range(20)]
+    day = (timezone.now() + timedelta(days=7)).date()
+
+    def attempt(n, clinician):
+        def book():
+            booking.book_course(
+                actor=clinician_a,
+                patient=patient,
+                protocol_code="mesolift",
+                clinician_id=clinician.pk,
+                start=datetime.combine(day, datetime.min.time(), timezone.get_current_timezone())
+                + timedelta(hours=8, minutes=15 * n),
+                initial_interval_days=7,
+            )
+            return "booked"
+
+        return book
+
+    outcomes = race([attempt(n, c) for n, c in enumerate(clinicians)], {Conflict: "conflict"})
+    assert outcomes.count("booked") == 1, outcomes
+    assert set(outcomes) == {"booked", "conflict"}, outcomes
+    assert Course.objects.filter(patient=patient, status="active").count() == 1
