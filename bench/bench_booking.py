@@ -14,14 +14,19 @@ from patients import services
 from scheduling import booking
 from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 
-RAW_OVERLAP = """SELECT 1 FROM scheduling_appointment WHERE clinician_id = %s
+RAW_LOCKS = """SELECT u.id, p.id FROM mesoplan_user u, patients_patient p
+WHERE u.id = %s AND p.id = %s FOR UPDATE"""
+RAW_ACTIVE = """SELECT 1 FROM scheduling_course WHERE patient_id = %s AND indication = 'skin'
+AND status = 'active' LIMIT 1"""
+RAW_OVERLAP = """SELECT 1 FROM scheduling_appointment WHERE (clinician_id = %s OR patient_id = %s)
 AND starts_at < %s AND ends_at > %s AND status <> 'cancelled' LIMIT 1"""
 RAW_APPOINTMENT = """INSERT INTO scheduling_appointment (id, practice_id, patient_id,
 clinician_id, course_id, kind, sequence, starts_at, ends_at, status, created_at, updated_at)
 VALUES (%s, %s, %s, %s, %s, 'course', %s, %s, %s, 'scheduled', now(), now())"""
-RAW_COURSE = """INSERT INTO scheduling_course (id, patient_id, protocol_id, clinician_id,
-screening_id, initial_interval_days, targets, combinations, status, created_by_id,
-created_at, updated_at) VALUES (%s, %s, %s, %s, %s, 7, '[]', '[]', 'active', %s, now(), now())"""
+RAW_COURSE = """INSERT INTO scheduling_course (id, patient_id, protocol_id, indication,
+clinician_id, screening_id, initial_interval_days, targets, combinations, status,
+ended_reason, created_by_id, created_at, updated_at)
+VALUES (%s, %s, %s, 'skin', %s, %s, 7, '[]', '[]', 'active', '', %s, now(), now())"""
 RAW_AUDIT = """INSERT INTO mesoplan_auditentry (at, actor_id, actor_name, practice_id, action,
 object_type, object_id, summary, details) VALUES (now(), %s, 'x', %s, 'course.book', 'course',
 %s, '', '{}')"""
@@ -67,8 +72,11 @@ def run(timed) -> None:
             service_ms.append((time.perf_counter() - began) * 1000)
         queries = len(ctx)
     from protocols.models import Protocol
+    from scheduling.models import Course
 
     protocol = Protocol.objects.get(code="mesolift")
+    # The raw side books the same patients again: their first courses are done by then.
+    Course.objects.filter(patient__in=[p for p, _ in patients]).update(status="completed")
     raw_ms = []
     for index, (patient, screening) in enumerate(patients):
         when = start + timedelta(days=200 + index * 400)
@@ -79,8 +87,11 @@ def run(timed) -> None:
                 (when + timedelta(days=7 * k), when + timedelta(days=7 * k, minutes=45))
                 for k in range(8)
             ]
+            cursor.execute(RAW_LOCKS, [clinician.pk, patient.pk])
+            cursor.execute(RAW_ACTIVE, [patient.pk])
+            cursor.fetchall()
             for slot_start, slot_end in slots:
-                cursor.execute(RAW_OVERLAP, [clinician.pk, slot_end, slot_start])
+                cursor.execute(RAW_OVERLAP, [clinician.pk, patient.pk, slot_end, slot_start])
                 cursor.fetchall()
             cursor.execute(
                 RAW_COURSE,

@@ -12,8 +12,9 @@ from scheduling.models import Appointment, AppointmentKind
 from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 
 
-def _fill(practice, clinicians, patient, total: int) -> None:
-    """`total` appointments of 30 minutes, packed over working hours around today."""
+def _fill(practice, clinicians, patients, total: int) -> None:
+    """`total` appointments of 30 minutes, packed over working hours around today; each
+    clinician's with a patient of its own (a patient is in one place at a time)."""
     have = Appointment.objects.filter(practice=practice).count()
     start = timezone.now().replace(hour=7, minute=0, second=0, microsecond=0) - timedelta(days=200)
     rows = []
@@ -25,7 +26,7 @@ def _fill(practice, clinicians, patient, total: int) -> None:
         rows.append(
             Appointment(
                 practice=practice,
-                patient=patient,
+                patient=patients[n % len(clinicians)],
                 clinician=clinician,
                 kind=AppointmentKind.CONSULTATION,
                 starts_at=begins,
@@ -38,13 +39,13 @@ def _fill(practice, clinicians, patient, total: int) -> None:
 def run(timed) -> None:
     practice = PracticeFactory(name="Calendar bench", slug="calendar-bench")
     clinicians = [ClinicianFactory(practice=practice) for _ in range(3)]
-    patient = PatientFactory(practice=practice)
+    patients = [PatientFactory(practice=practice) for _ in clinicians]
     client = Client()
     client.force_login(clinicians[0])
     pages = {"week view": "/calendar/", "day view": "/calendar/day/"}
     print(f"{'page':<14}{'appointments':>14}{'shown':>7}{'queries':>9}{'median ms':>11}")
     for total in (10, 10_000):
-        _fill(practice, clinicians, patient, total)
+        _fill(practice, clinicians, patients, total)
         for name, url in pages.items():
             client.get(url)  # warm: the first request of a session renews it
             with CaptureQueriesContext(connection) as ctx:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from outcomes.selectors import course_timelines
 from patients import services
 from scheduling import booking, selectors
-from scheduling.models import AppointmentStatus, Course
+from scheduling.models import Appointment, AppointmentStatus, Course
 from sessions import recording
 from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 from tests.sessions.recording_support import a_pass, fine_check, lot
@@ -61,8 +61,10 @@ def _courses(clinician, patient, count):
         expectations_acknowledged=True,
     )
     start = timezone.now() + timedelta(days=2)
-    for _ in range(count):
+    for n in range(count):
         _next_free[0] += 1
+        if n:  # one active course of an indication at a time: the one before is done
+            Course.objects.filter(patient=patient, status="active").update(status="completed")
         booking.book_course(
             actor=clinician,
             patient=patient,
@@ -77,6 +79,21 @@ def _eight_passes():
     return [a_pass(t, r) for r in REGIONS for t in ("single_pulse", "nappage")]
 
 
+_past = [0]  # an hour apart: recorded sessions happened in the past, one at a time
+
+
+def _performed_on_its_day(appointment):
+    """Setup, not measured: the appointment moved to a past hour of its own, so that it is
+    recorded on its planned day (the common case: no move to when it was performed)."""
+    _past[0] += 1
+    start = timezone.now() - timedelta(days=30) + timedelta(hours=_past[0])
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=start, ends_at=start + timedelta(minutes=45)
+    )
+    appointment.starts_at, appointment.ends_at = start, start + timedelta(minutes=45)
+    return start + timedelta(minutes=5)
+
+
 def bench_recording(practice, clinician) -> None:
     rounds = 15
     patients = [PatientFactory(practice=practice) for _ in range(rounds * 2)]
@@ -87,6 +104,7 @@ def bench_recording(practice, clinician) -> None:
     ]
     service_ms, queries = [], 0
     for appointment in firsts[:rounds]:
+        performed = _performed_on_its_day(appointment)
         with CaptureQueriesContext(connection) as ctx:
             began = time.perf_counter()
             recording.record_session(
@@ -94,6 +112,7 @@ def bench_recording(practice, clinician) -> None:
                 appointment=appointment,
                 answers=fine_check(),
                 passes=_eight_passes(),
+                performed_at=performed,
             )
             service_ms.append((time.perf_counter() - began) * 1000)
         queries = len(ctx)
@@ -158,12 +177,14 @@ def bench_timeline(practice, clinician) -> None:
             .values_list("appointments__pk", flat=True)
             .order_by("appointments__starts_at")
         )[:sessions]
-        for appointment in selectors.appointments_for(clinician).filter(pk__in=appointments):
+        rows = selectors.appointments_for(clinician).filter(pk__in=appointments)
+        for appointment in rows.order_by("starts_at"):
             recording.record_session(
                 actor=clinician,
                 appointment=appointment,
                 answers=fine_check(),
                 passes=_eight_passes(),
+                performed_at=_performed_on_its_day(appointment),
             )
         assert (
             Course.objects.filter(
