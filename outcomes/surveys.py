@@ -75,10 +75,12 @@ def _clean(rating: str, comment: str | None) -> str:
 
 
 def _can_be_surveyed(course: Course) -> None:
-    """409 unless the course may get its survey now: none yet, a session recorded."""
+    """409 unless the course may get its survey now: none yet, and a session *of the
+    course* recorded (a maintenance visit belongs to the latest course's result, but it is
+    not one of its sessions)."""
     if Survey.objects.filter(course=course).exists():
         raise Conflict("This course already has its survey: one per course.", "survey_exists")
-    if not SessionRecord.objects.filter(course=course).exists():
+    if not SessionRecord.objects.filter(course=course, appointment__course=course).exists():
         raise Conflict(
             "The survey is taken once at least one session of the course is recorded.",
             "no_session_recorded",
