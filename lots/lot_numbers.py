@@ -14,6 +14,11 @@ Pure.
 
 import unicodedata
 
+# As long as the column and its key may be: NFKC and case folding can lengthen a text
+# (one Arabic ligature unfolds into 18 letters), so the folded form is what is measured.
+LONGEST = 64
+LONGEST_KEY = 192
+
 # Format (Cf: zero-width joiners, bidi overrides and isolates, the BOM), control (Cc),
 # private-use (Co), surrogate (Cs) and unassigned (Cn) characters, and line and
 # paragraph separators: nothing printed on a box.
@@ -50,6 +55,8 @@ def lot_number(text: str) -> str:
             f"The lot number contains an invisible character ({found}): type it as printed "
             "on the box."
         )
+    if len(folded) > LONGEST:
+        raise UnreadableLotNumber(f"A lot number has at most {LONGEST} characters.")
     return folded
 
 
@@ -62,4 +69,7 @@ def lot_key(text: str) -> str:
     >>> lot_key("IX-1") == lot_key("İX-1")
     False
     """
-    return unicodedata.normalize("NFKC", lot_number(text).casefold())
+    key = unicodedata.normalize("NFKC", lot_number(text).casefold())
+    if len(key) > LONGEST_KEY:  # pragma: no cover - 64 characters fold to at most 3 each
+        raise UnreadableLotNumber(f"A lot number has at most {LONGEST} characters.")
+    return key

@@ -119,3 +119,15 @@ def test_searching_folds_the_prefix_as_lot_numbers_are(api_a, clinician_a):
     found = api_a.get("/api/v1/lots/?q=strasse").json()["results"]
     assert [lot["lot_number"] for lot in found] == ["STRAßE-1"]
     assert api_a.get("/api/v1/lots/?q=ML%E2%80%8D").json()["results"] == []
+
+
+def test_a_number_that_unfolds_past_the_column_is_a_400_not_a_database_error(api_a):
+    """Five characters typed, but NFKC unfolds each ligature (U+FDFA) into 15 letters."""
+    response = api_a.post(
+        "/api/v1/lots/",
+        {"formulation": "mesolift", "lot_number": "\ufdfa" * 5, "expires_on": "2027-06-01"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "at most 64" in response.json()["lot_number"][0]
+    assert not ProductLot.objects.exists()

@@ -2,9 +2,11 @@
 for one patient (the bug it closes): the newer stays active, the older is ended with a
 reason that says why, nothing is deleted, and the unique index is then built."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
+
+from tests.migration_support import a_screened_patient
 
 BEFORE = [
     ("scheduling", "0001_initial"),
@@ -20,27 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_older_duplicate_active_course_is_ended_with_its_reason(migrator):
     old = migrator.apply_initial_migration(BEFORE)
     model = old.apps.get_model
-    network = model("mesoplan", "Network").objects.create(name="Net")
-    practice = model("mesoplan", "Practice").objects.create(
-        network=network, name="Praxis", slug="praxis"
-    )
-    clinician = model("mesoplan", "User").objects.create(
-        username="clin", password="!", role="clinician", practice=practice
-    )
-    patient = model("patients", "Patient").objects.create(
-        practice=practice,
-        first_name="Ada",
-        last_name="Lind",
-        date_of_birth=date(1980, 5, 1),
-        sex="female",
-    )
-    screening = model("patients", "Screening").objects.create(
-        patient=patient,
-        indication="skin",
-        outcome="eligible",
-        rule_set_version="test",
-        created_by=clinician,
-    )
+    screened = a_screened_patient(old.apps)
+    clinician, patient, screening = screened.clinician, screened.patient, screened.screening
     protocol = model("protocols", "Protocol").objects.get(code="mesolift")
     Course = model("scheduling", "Course")
     courses = [

@@ -17,6 +17,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from tests.migration_support import a_screened_patient
+
 # Where each app stood before the move; `after` is where it stands now.
 BEFORE = [
     ("clinical_sessions", "0005_session_records_append_only"),
@@ -38,27 +40,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def write_before_the_move(apps) -> dict:
     """What a practice had: rows written through the historical models of the old state."""
     model = apps.get_model
-    network = model("mesoplan", "Network").objects.create(name="Net")
-    practice = model("mesoplan", "Practice").objects.create(
-        network=network, name="Praxis", slug="praxis"
-    )
-    clinician = model("mesoplan", "User").objects.create(
-        username="clin", password="!", role="clinician", practice=practice
-    )
-    patient = model("patients", "Patient").objects.create(
-        practice=practice,
-        first_name="Ada",
-        last_name="Lind",
-        date_of_birth=date(1980, 5, 1),
-        sex="female",
-    )
-    screening = model("patients", "Screening").objects.create(
-        patient=patient,
-        indication="skin",
-        outcome="eligible",
-        rule_set_version="test",
-        created_by=clinician,
-    )
+    screened = a_screened_patient(apps)
+    practice, clinician = screened.practice, screened.clinician
+    patient, screening = screened.patient, screened.screening
     protocol = model("protocols", "Protocol").objects.get(code="mesolift")
     formulation = protocol.formulation
     course = model("clinical_sessions", "Course").objects.create(
