@@ -107,6 +107,7 @@ def test_the_course_page_ends_a_course_with_the_reason_typed(browser_a, course):
     page = browser_a.get(response["Location"]).content.decode()
     assert "Ended early" in page and "Pregnant" in page
     assert "End this course early" not in page
+    assert "Cancelled with the course" in page and "Not yet booked" not in page
 
 
 def test_the_api_ends_a_course(api_a, course):
