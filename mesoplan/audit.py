@@ -32,6 +32,7 @@ class Action:
     SCREENING_VIEW = "screening.view"
     SCREENING_LIST = "screening.list"
     SCREENING_ACKNOWLEDGE = "screening.acknowledge"
+    SCREENING_CARRY_FORWARD = "screening.carry_forward"
     COURSE_BOOK = "course.book"
     COURSE_REPLAN = "course.replan"
     COURSE_END = "course.end"
@@ -76,6 +77,7 @@ class Action:
         SCREENING_VIEW: "Screening opened",
         SCREENING_LIST: "Screenings listed",
         SCREENING_ACKNOWLEDGE: "Caution acknowledged",
+        SCREENING_CARRY_FORWARD: "Check finding carried into the screening",
         COURSE_BOOK: "Course booked",
         COURSE_REPLAN: "Course re-planned from its latest session",
         COURSE_END: "Course ended early",

@@ -94,6 +94,12 @@ def finding_cause(finding: Mapping, ingredients: Ingredients) -> str:
     if code == "other_allergy":
         text = details.get("allergy")
         return f"Allergy to {text} (no ingredient)" if text else "Other allergy"
+    if code == "allergic_reaction":
+        formulation = details.get("formulation", "")
+        return (
+            "Allergic reaction after a session with "
+            f"{ingredients.formulations.get(formulation, formulation or 'the formulation')}"
+        )
     return ADVISORY_TITLES.get(code, finding.get("message", code))
 
 

@@ -91,6 +91,17 @@ class Screening(models.Model):
     findings = models.JSONField(default=list)
     outcome = models.CharField(max_length=16, choices=[(o.value, o.name.title()) for o in Outcome])
     rule_set_version = models.CharField(max_length=32)
+    # Formulations the patient had an allergic reaction to since a clinician last screened
+    # them (an adverse event carries it here): none of them is used until the next
+    # screening a clinician answers, which starts without them.
+    reactions = models.JSONField(null=True, blank=True, editable=False)
+    # What carried a new finding into this screening (patients.carry_forward): a
+    # pre-session check (an allergy, a herpes tendency) or an adverse event (an allergic
+    # reaction), by id (sessions is a layer above: no foreign key) and in words. Null for
+    # a screening a clinician answered. Nullable so that adding them never rebuilt the
+    # append-only table.
+    carried_from = models.UUIDField(null=True, blank=True, editable=False)
+    carried_from_label = models.CharField(max_length=200, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -109,6 +120,14 @@ class Screening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indication_display()} screening of {self.patient}: {self.outcome}"
+
+    @property
+    def is_carried_forward(self) -> bool:
+        return self.carried_from is not None
+
+    @property
+    def reaction_codes(self) -> tuple[str, ...]:
+        return tuple(self.reactions or ())
 
     @property
     def needs_acknowledgement(self) -> bool:

@@ -42,7 +42,9 @@ __all__ = [
 # 2026.11-1: DOMAIN.md's tables as first restated.
 # 2026.11-2: an allergy that is no ingredient carries its text in `details["allergy"]`,
 #            so pages can name it without parsing the message.
-RULE_SET_VERSION = "2026.11-2"
+# 2026.12-1: an allergic reaction after a session (an adverse event, carried into the
+#            screening) stops that formulation until a clinician screens again.
+RULE_SET_VERSION = "2026.12-1"
 
 
 class Outcome(enum.StrEnum):
@@ -75,6 +77,9 @@ class ScreeningAnswers:
     prognosis_explained: bool | None = None
     informed_consent: bool = False
     expectations_acknowledged: bool = False
+    # Formulation codes the patient had an allergic reaction to since the last screening
+    # a clinician answered (never asked: an adverse event carries them in).
+    reactions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,28 @@ def _allergy_findings(
     return findings
 
 
+def _reaction_findings(
+    answers: ScreeningAnswers, formulations: Sequence[FormulationSpec]
+) -> list[Finding]:
+    """A formulation the patient reacted to is not used again until a clinician screens
+    the patient again (and names the allergen if found). Deferred when no formulation of
+    the indication remains."""
+    reacted = [f for f in formulations if f.code in answers.reactions]
+    remaining = [f for f in formulations if f not in reacted]
+    return [
+        Finding(
+            code="allergic_reaction",
+            severity=Severity.ABSOLUTE,
+            message=f"Allergic reaction after a session with {formulation.name}.",
+            action=f"Do not use {formulation.name} until the patient is screened again: look "
+            "for the allergen and name it under allergies.",
+            effect=Outcome.DEFERRED if not remaining else Outcome.ELIGIBLE,
+            details={"formulation": formulation.code},
+        )
+        for formulation in reacted
+    ]
+
+
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -340,6 +367,9 @@ def screen(answers: ScreeningAnswers, formulations: Sequence[FormulationSpec]) -
     >>> screen(ScreeningAnswers("skin", date(2026, 1, 5), conditions=frozenset({"herpes"})),
     ...        [lift]).outcome
     <Outcome.CAUTION: 'caution'>
+    >>> screen(ScreeningAnswers("skin", date(2026, 1, 5), reactions=("mesolift",)),
+    ...        [lift]).outcome
+    <Outcome.DEFERRED: 'deferred'>
     """
     unknown = unknown_condition_codes(answers.conditions)
     if unknown:
@@ -350,6 +380,7 @@ def screen(answers: ScreeningAnswers, formulations: Sequence[FormulationSpec]) -
         if code != "ingredient_allergy"
     ]
     findings += _allergy_findings(answers, formulations)
+    findings += _reaction_findings(answers, formulations)
     if answers.indication == "hair":
         findings += _hair_findings(answers)
     findings += _consent_findings(answers)

@@ -94,6 +94,17 @@ def latest_screening(actor, patient: Patient, indication: str) -> Screening | No
     return screenings_for(actor).filter(patient=patient, indication=indication).first()
 
 
+def latest_full_screenings(actor, patient: Patient) -> list[Screening]:
+    """The patient's latest screening of each indication, whole (answers and the
+    acknowledgement), in one query."""
+    return list(
+        scoped(Screening, actor)
+        .filter(patient=patient, pk=_newest_of_its_kind())
+        .select_related("acknowledgement")
+        .order_by("indication")
+    )
+
+
 def _newest_of_its_kind() -> Subquery:
     """The id of the newest screening of the outer row's patient and indication."""
     newest = Screening.objects.filter(

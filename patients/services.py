@@ -7,6 +7,7 @@ one transaction, writes its audit entry, and never rewrites a clinical record (a
 answer makes a new screening).
 """
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -23,8 +24,10 @@ from mesoplan.roles import (
 from mesoplan.tenancy import ensure_in_scope
 from protocols.selectors import formulation_specs
 
+from .carry_forward import carried_answers
 from .models import Patient, PhotographyConsent, Screening, ScreeningAcknowledgement
 from .screening import Outcome, ScreeningAnswers, UnknownCode, screen
+from .selectors import latest_full_screenings
 
 PATIENT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "email", "phone")
 
@@ -103,26 +106,7 @@ def create_screening(
         informed_consent=informed_consent,
         expectations_acknowledged=expectations_acknowledged,
     )
-    try:
-        result = screen(answers, formulation_specs(indication))
-    except UnknownCode as exc:
-        raise InvalidInput({"conditions": [str(exc)]}) from exc
-    screening = Screening.objects.create(
-        patient=patient,
-        indication=indication,
-        conditions=conditions,
-        allergies=allergies,
-        hair_loss_onset=answers.hair_loss_onset,
-        insurance_options_considered=answers.insurance_options_considered,
-        therapy_goal=answers.therapy_goal or "",
-        prognosis_explained=answers.prognosis_explained,
-        informed_consent=informed_consent,
-        expectations_acknowledged=expectations_acknowledged,
-        findings=[f.as_dict() for f in result.findings],
-        outcome=result.outcome.value,
-        rule_set_version=result.rule_set_version,
-        created_by=actor,
-    )
+    screening = _evaluate_and_store(actor, patient, answers, conditions)
     audit.record(
         actor,
         Action.SCREENING_CREATE,
@@ -131,6 +115,128 @@ def create_screening(
         summary=f"{screening.get_indication_display()}: {screening.outcome}",
     )
     return screening
+
+
+def _evaluate_and_store(
+    actor, patient: Patient, answers: ScreeningAnswers, conditions: list[str], **marks: Any
+) -> Screening:
+    """Evaluates the answers with the current rule set and stores answers and result
+    (`conditions` as `answers.conditions`, in the order given)."""
+    try:
+        result = screen(answers, formulation_specs(answers.indication))
+    except UnknownCode as exc:
+        raise InvalidInput({"conditions": [str(exc)]}) from exc
+    return Screening.objects.create(
+        patient=patient,
+        indication=answers.indication,
+        conditions=conditions,
+        allergies=list(answers.allergies),
+        hair_loss_onset=answers.hair_loss_onset,
+        insurance_options_considered=answers.insurance_options_considered,
+        therapy_goal=answers.therapy_goal or "",
+        prognosis_explained=answers.prognosis_explained,
+        informed_consent=answers.informed_consent,
+        expectations_acknowledged=answers.expectations_acknowledged,
+        reactions=list(answers.reactions) or None,
+        findings=[f.as_dict() for f in result.findings],
+        outcome=result.outcome.value,
+        rule_set_version=result.rule_set_version,
+        created_by=actor,
+        **marks,
+    )
+
+
+@transaction.atomic
+def carry_forward_findings(
+    *,
+    actor,
+    patient: Patient,
+    conditions: Iterable[str] = (),
+    allergies: Iterable[str] = (),
+    reactions: Iterable[str] = (),
+    indications: Iterable[str] | None = None,
+    acknowledgement: str = "",
+    carried_from,
+    label: str,
+) -> list[Screening]:
+    """What a pre-session check found newly, or an allergic reaction after a session,
+    becomes part of the patient's record: for each indication the patient was screened
+    for (or those of `indications`), a new screening with the latest one's answers plus
+    the new conditions, allergies and `reactions` (formulation codes;
+    `patients.carry_forward`), evaluated by the current rules and marked with what it came
+    from (`carried_from`, `label`: where it happened). A new relative finding carries the
+    check's acknowledgement; an earlier acknowledgement of the same caution is carried
+    with it. Returns the new screenings (none when nothing is new to them)."""
+    require_clinician(actor, "screen patients and acknowledge cautions")
+    ensure_in_scope(actor, patient)
+    conditions, allergies, reactions = list(conditions), list(allergies), list(reactions)
+    wanted = None if indications is None else set(indications)
+    carried: list[Screening] = []
+    for latest in latest_full_screenings(actor, patient):
+        if wanted is not None and latest.indication not in wanted:
+            continue
+        merged = carried_answers(
+            latest.conditions,
+            latest.allergies,
+            conditions,
+            allergies,
+            reactions=latest.reaction_codes,
+            found_reactions=reactions,
+        )
+        if merged is None:
+            continue
+        answers = ScreeningAnswers(
+            indication=latest.indication,
+            screened_on=practice_today(actor.practice),
+            sex=patient.sex,
+            conditions=frozenset(merged.conditions),
+            allergies=tuple(merged.allergies),
+            hair_loss_onset=latest.hair_loss_onset,
+            insurance_options_considered=latest.insurance_options_considered,
+            therapy_goal=latest.therapy_goal or None,
+            prognosis_explained=latest.prognosis_explained,
+            informed_consent=latest.informed_consent,
+            expectations_acknowledged=latest.expectations_acknowledged,
+            reactions=tuple(merged.reactions),
+        )
+        screening = _evaluate_and_store(
+            actor,
+            patient,
+            answers,
+            merged.conditions,
+            carried_from=carried_from,
+            carried_from_label=label[:200],
+        )
+        if screening.outcome == Outcome.CAUTION:
+            reason = _carried_acknowledgement(latest, acknowledgement)
+            if reason:
+                ScreeningAcknowledgement.objects.create(
+                    screening=screening, reason=reason, by=actor
+                )
+        new = ", ".join(merged.news)
+        audit.record(
+            actor,
+            Action.SCREENING_CARRY_FORWARD,
+            screening,
+            patient_id=patient.pk,
+            summary=f"{screening.get_indication_display()}: {screening.outcome}, "
+            f"{new} from the {label}"[:300],
+            details={"carried_from": str(carried_from)},
+        )
+        carried.append(screening)
+    return carried
+
+
+def _carried_acknowledgement(latest: Screening, given_at_check: str) -> str:
+    """The reason to proceed a carried caution keeps: the one given at the check, else
+    the latest screening's own (the same caution, weighed before)."""
+    given_at_check = (given_at_check or "").strip()
+    if given_at_check:
+        return given_at_check
+    earlier = getattr(latest, "acknowledgement", None)
+    if latest.outcome == Outcome.CAUTION and earlier is not None:
+        return f"{earlier.reason} (acknowledged {earlier.at:%d %b %Y}, carried forward)"
+    return ""
 
 
 @transaction.atomic

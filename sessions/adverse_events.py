@@ -17,9 +17,11 @@ from django.utils import timezone
 from lots.models import ProductLot
 from mesoplan import audit
 from mesoplan.audit import Action
+from mesoplan.clock import practice_zone
 from mesoplan.errors import InvalidInput
 from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope, scoped
+from patients.services import carry_forward_findings
 
 from .models import (
     AdverseEvent,
@@ -105,7 +107,9 @@ def record_adverse_event(
     require_clinician(actor, "record adverse events")
     ensure_in_scope(actor, session_record)
     record = (
-        SessionRecord.objects.select_related("patient")
+        SessionRecord.objects.select_related(
+            "patient__practice", "formulation", "appointment", "course__protocol"
+        )
         .prefetch_related("amendments")
         .get(pk=session_record.pk)
     )
@@ -147,7 +151,36 @@ def record_adverse_event(
         patient_id=record.patient_id,
         summary=f"{event.get_type_display()} ({severity}), {len(lots)} lot(s) linked",
     )
+    if event.type == EventType.ALLERGIC_REACTION:
+        hold_formulation(actor, record, event)
     return event
+
+
+def hold_formulation(actor, record: SessionRecord, event: AdverseEvent) -> None:
+    """An allergic reaction stops the session's formulation until a clinician screens the
+    patient again: carried into the screening of its indication, so the next pre-session
+    check defers and the booking gate says not ready (patients.carry_forward)."""
+    carry_forward_findings(
+        actor=actor,
+        patient=record.patient,
+        reactions=[record.formulation.code],
+        indications=[record.formulation.indication],
+        carried_from=event.pk,
+        label=reaction_label(record, event),
+    )
+
+
+def reaction_label(record: SessionRecord, event: AdverseEvent) -> str:
+    """ "allergic reaction (moderate) after session 2 of the MesoLift course, 09 Mar 2026" """
+    zone = practice_zone(record.patient.practice)
+    on = f"{timezone.localtime(event.onset_at, zone):%d %b %Y}"
+    severity = event.get_severity_display().lower()
+    sequence = record.appointment.sequence
+    if record.course is not None and sequence and record.appointment.course_id == record.course_id:
+        where = f"session {sequence} of the {record.course.protocol.name} course"
+    else:
+        where = f"a session with {record.formulation.name}"
+    return f"allergic reaction ({severity}) after {where}, {on}"
 
 
 @transaction.atomic

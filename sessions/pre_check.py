@@ -32,6 +32,8 @@ class ScreeningBasis:
     insurance_options_considered: bool | None = None
     therapy_goal: str | None = None
     prognosis_explained: bool | None = None
+    # Formulations the patient reacted to since a clinician last screened them.
+    reactions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ def evaluate_check(
     (<Outcome.DEFERRED: 'deferred'>, ['pregnancy'])
     >>> evaluate_check(b, CheckAnswers(date(2026, 1, 5), new_allergies=("rutin",)), lift).outcome
     <Outcome.EXCLUDED: 'excluded'>
+    >>> from dataclasses import replace
+    >>> reacted = evaluate_check(replace(b, reactions=("mesolift",)), CheckAnswers(date(2026, 1, 5)), lift)
+    >>> [f.code for f in reacted.blocking]
+    ['allergic_reaction']
     """
     result = screen(
         ScreeningAnswers(
@@ -98,6 +104,7 @@ def evaluate_check(
             # Consent and expectations were recorded at intake: the course was booked on them.
             informed_consent=True,
             expectations_acknowledged=True,
+            reactions=basis.reactions,
         ),
         [formulation],
     )

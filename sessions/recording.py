@@ -24,6 +24,7 @@ from mesoplan.tenancy import ensure_in_scope
 from patients.models import Screening
 from patients.screening import Outcome, UnknownCode
 from patients.selectors import latest_screening
+from patients.services import carry_forward_findings
 from protocols.models import Protocol
 from protocols.regions import region_label
 from protocols.selectors import formulation_specs
@@ -33,9 +34,23 @@ from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, C
 from scheduling.rescheduling import move_to_when_performed
 from scheduling.selectors import course_sessions
 
-from .models import Pass, PreSessionCheck, SessionAmendment, SessionRecord
+from .adverse_events import reaction_label
+from .models import (
+    AdverseEvent,
+    EventType,
+    Pass,
+    PreSessionCheck,
+    SessionAmendment,
+    SessionRecord,
+)
 from .pass_input import PassInput, validate_passes
-from .pre_check import CheckAnswers, CheckVerdict, ScreeningBasis, evaluate_check
+from .pre_check import (
+    RECONFIRMED_CONDITIONS,
+    CheckAnswers,
+    CheckVerdict,
+    ScreeningBasis,
+    evaluate_check,
+)
 from .versions import current_version
 
 # A session is recorded once it happened: a time ahead of now (beyond clock skew) is a
@@ -78,16 +93,23 @@ def treatment_of(appointment: Appointment) -> Treatment:
 
 
 def screening_basis(screening: Screening, sex: str) -> ScreeningBasis:
+    """What the check builds on. A screening carried forward from an earlier check keeps
+    its allergies and lasting conditions; what comes and goes (pregnancy, an acute
+    infection) this check asks again, and today's answer counts."""
+    conditions = frozenset(screening.conditions)
+    if screening.is_carried_forward:
+        conditions -= frozenset(RECONFIRMED_CONDITIONS)
     return ScreeningBasis(
         indication=screening.indication,
         sex=sex,
-        conditions=frozenset(screening.conditions),
+        conditions=conditions,
         allergies=tuple(screening.allergies),
         finding_codes=frozenset(f["code"] for f in screening.findings),
         hair_loss_onset=screening.hair_loss_onset,
         insurance_options_considered=screening.insurance_options_considered,
         therapy_goal=screening.therapy_goal or None,
         prognosis_explained=screening.prognosis_explained,
+        reactions=screening.reaction_codes,
     )
 
 
@@ -137,6 +159,36 @@ def _store_check(
         rule_set_version=verdict.rule_set_version,
         created_by=actor,
     )
+
+
+def carry_forward(
+    actor, appointment: Appointment, treatment: Treatment, answers: CheckAnswers, check
+) -> None:
+    """What the check found newly (an allergy, a condition) goes into the patient's
+    screenings, so the next check and the booking gate see it (patients.carry_forward)."""
+    if not answers.conditions and not answers.new_allergies:
+        return
+    carry_forward_findings(
+        actor=actor,
+        patient=appointment.patient,
+        conditions=sorted(answers.conditions),
+        allergies=answers.new_allergies,
+        acknowledgement=answers.caution_acknowledgement,
+        carried_from=check.pk,
+        label=check_label(appointment, treatment, practice_zone(appointment.practice)),
+    )
+
+
+def check_label(appointment: Appointment, treatment: Treatment, zone) -> str:
+    """Where a check happened, in words: "pre-session check of session 2 of the
+    MesoLift course, 09 Mar 2026"."""
+    on = f"{timezone.localtime(timezone.now(), zone):%d %b %Y}"
+    if appointment.kind == AppointmentKind.COURSE and appointment.sequence:
+        return (
+            f"pre-session check of session {appointment.sequence} of the "
+            f"{treatment.protocol.name} course, {on}"
+        )
+    return f"pre-session check of a {appointment.get_kind_display().lower()}, {on}"
 
 
 def _performed_at(appointment: Appointment, performed_at: datetime | None) -> datetime:
@@ -205,8 +257,10 @@ def record_session(
             return _record(
                 actor, appointment, treatment, answers, verdict, passes, performed_at, notes
             )
-        # Blocked: the check alone is kept (this transaction commits), then refused.
+        # Blocked: the check alone is kept (this transaction commits), with what it found
+        # carried into the patient's screenings, then refused.
         check = _store_check(actor, appointment, answers, verdict)
+        carry_forward(actor, appointment, treatment, answers, check)
         audit.record(
             actor,
             Action.SESSION_CHECK,
@@ -214,18 +268,47 @@ def record_session(
             patient_id=appointment.patient_id,
             summary=f"{verdict.outcome.value}: " + ", ".join(f.code for f in verdict.blocking),
         )
+    event = reaction_behind(appointment, treatment, verdict)
     raise Conflict(
         "The pre-session check "
         + ("excludes" if verdict.outcome == Outcome.EXCLUDED else "defers")
         + " treatment: "
         + "; ".join(f.message for f in verdict.blocking)
+        + (
+            f" See the {reaction_label(event.session_record, event)}: screen the patient "
+            "again before another session with it."
+            if event
+            else ""
+        )
         + " Nothing but the check was recorded; move the appointment.",
         f"check_{verdict.outcome.value}",
         {
             "outcome": verdict.outcome.value,
             "findings": [f.as_dict() for f in verdict.blocking],
             "check": str(check.pk),
+            **({"adverse_event": str(event.pk)} if event else {}),
         },
+    )
+
+
+def reaction_behind(appointment: Appointment, treatment: Treatment, verdict: CheckVerdict):
+    """The allergic reaction that stops this formulation, when that is what blocks."""
+    if not any(f.code == "allergic_reaction" for f in verdict.blocking):
+        return None
+    return (
+        AdverseEvent.objects.filter(
+            patient_id=appointment.patient_id,
+            type=EventType.ALLERGIC_REACTION,
+            session_record__formulation_id=treatment.protocol.formulation_id,
+        )
+        .select_related(
+            "session_record__patient__practice",
+            "session_record__formulation",
+            "session_record__appointment",
+            "session_record__course__protocol",
+        )
+        .order_by("-onset_at")
+        .first()
     )
 
 
@@ -260,6 +343,7 @@ def _record(
         on=_local_date(when, appointment.practice),
     )
     check = _store_check(actor, appointment, answers, verdict)
+    carry_forward(actor, appointment, treatment, answers, check)
     try:
         with transaction.atomic():
             record = SessionRecord.objects.create(

@@ -217,6 +217,15 @@ class ScreeningSerializer(serializers.ModelSerializer):
     ready_to_book_reasons = ReasonSerializer(
         many=True, read_only=True, source="readiness.reasons", help_text="Why not."
     )
+    carried_from = serializers.UUIDField(
+        read_only=True,
+        allow_null=True,
+        help_text="The pre-session check this screening carries a new finding from "
+        "(an allergy, a condition), or null for a screening a clinician answered.",
+    )
+    carried_from_label = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Where that check happened, in words."
+    )
 
     class Meta:
         model = Screening
@@ -239,6 +248,8 @@ class ScreeningSerializer(serializers.ModelSerializer):
             "acknowledgement",
             "ready_to_book",
             "ready_to_book_reasons",
+            "carried_from",
+            "carried_from_label",
             "created_by",
             "created_by_name",
             "created_at",
