@@ -2,23 +2,29 @@
 schedule"), as a pure function of the schedule, the chosen start and what is free.
 
 - Session 1 at the chosen start; sessions 2 to 4 each `interval_days` (7 or 14) after the
-  one before; sessions 5 to 8 each one calendar month after the one before, on the same
-  day of month (clamped to the month's last day), at the same local time of day.
-- A date on a closed day or a busy slot moves to the nearest free slot: within 1 day for
-  the weekly part, within 3 days for the monthly part (both from the schedule). If none
-  is free, the plan names the session and why, instead of double-booking.
+  one before as booked; sessions 5 to 8 each one calendar month after the one before as
+  booked (its local date, clamped to the month's last day), at the course's time of day.
+- A session whose time is not free moves to the nearest free time: the nearest day
+  within 1 day for the weekly part, 3 days for the monthly part (both from the schedule),
+  then the time nearest the course's time of day on it. The first session only ever
+  moves later (the chosen start is the earliest the patient wants), and no session
+  starts before the one before it ends or before `not_before` (now). If nothing is
+  free, the plan names the session and why, instead of double-booking.
 
-Times are wall-clock times in the practice's zone, so a course keeps its 10:00 across
-the change to and from summer time. Nothing here reads the database or the clock.
+Times of day are wall-clock times in the practice's zone, so a course keeps its 10:00
+across the change to and from summer time; lengths are real time. Python's arithmetic
+and comparisons of two datetimes with the same tzinfo are wall-clock ones (a 45-minute
+session across the autumn change would last 105 minutes), so everything here is computed
+in UTC and only shown in the zone. Nothing here reads the database or the clock.
 """
 
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-SLOT_STEP = timedelta(minutes=15)  # candidate starts when a session must move
+Period = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class PlannedSession:
 
     @property
     def moved(self) -> bool:
-        return self.start != self.ideal_start
+        return self.start.timestamp() != self.ideal_start.timestamp()
 
 
 @dataclass(frozen=True)
@@ -96,26 +102,93 @@ def local(day: date, at: time, zone: ZoneInfo) -> datetime:
     exist on a spring-forward night moves forward by the gap)."""
     naive = datetime.combine(day, at)
     aware = naive.replace(tzinfo=zone)
-    return aware.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    return aware.astimezone(UTC).astimezone(zone)
 
 
-def _overlaps(start: datetime, end: datetime, periods: Iterable[tuple[datetime, datetime]]) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in periods)
+def session_end(start: datetime, length: timedelta) -> datetime:
+    """When a session of `length` starting at `start` ends, in real time, in the start's
+    zone (adding to an aware datetime directly is wall-clock arithmetic).
+
+    >>> berlin = ZoneInfo("Europe/Berlin")
+    >>> start = datetime(2026, 10, 25, 2, 30, tzinfo=berlin)  # summer time, clocks go back at 3
+    >>> f"{session_end(start, timedelta(minutes=45)):%H:%M %Z}", f"{start + timedelta(minutes=45):%H:%M %Z}"
+    ('02:15 CET', '03:15 CET')
+    """
+    return (start.astimezone(UTC) + length).astimezone(start.tzinfo)
 
 
-def is_free(start: datetime, length: timedelta, availability: Availability, taken) -> bool:
-    """Within opening hours on an open day, and overlapping nothing busy or taken."""
-    local_start = start.astimezone(availability.zone)
-    end = start + length
-    local_end = end.astimezone(availability.zone)
-    if local_start.date() in availability.closed or local_end.date() != local_start.date():
-        return False
-    hours = availability.opening.get(local_start.weekday(), ())
-    fits = any(
-        opens <= local_start.time() and local_end.time() <= closes for opens, closes in hours
+def planning_window(start: datetime, schedule: Schedule) -> Period:
+    """Everything a plan from `start` may look at (to load what is busy): from the largest
+    tolerance and a day before it to the latest the last session can end.
+
+    >>> since, until = planning_window(datetime(2026, 3, 2, 10, tzinfo=UTC), Schedule())
+    >>> f"{since:%d %b %Y}", f"{until:%d %b %Y}"
+    ('26 Feb 2026', '10 Sep 2026')
+    """
+    tolerance = max(schedule.initial_tolerance_days, schedule.later_tolerance_days)
+    weekly_days = (schedule.initial_sessions - 1) * max(schedule.interval_choices, default=0)
+    monthly_days = (
+        (schedule.session_count - schedule.initial_sessions)
+        * schedule.months_between_later_sessions
+        * 31
     )
-    return (
-        fits and not _overlaps(start, end, availability.busy) and not _overlaps(start, end, taken)
+    span = weekly_days + monthly_days + schedule.session_count * tolerance + 2
+    return start - timedelta(days=tolerance + 1), start + timedelta(days=span)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _overlaps(start: datetime, end: datetime, periods: Iterable[Period]) -> bool:
+    begin, finish = _utc(start), _utc(end)
+    return any(
+        begin < _utc(other_end) and _utc(other_start) < finish for other_start, other_end in periods
+    )
+
+
+def free_windows(
+    day: date,
+    availability: Availability,
+    taken: Iterable[Period] = (),
+    earliest: datetime | None = None,
+) -> list[Period]:
+    """The free periods (in UTC) of a local day: its opening intervals minus what is busy
+    or taken, from `earliest` on.
+
+    >>> berlin = ZoneInfo("Europe/Berlin")
+    >>> busy = [(datetime(2026, 9, 8, 9, tzinfo=berlin), datetime(2026, 9, 8, 10, 50, tzinfo=berlin))]
+    >>> hours = Availability(berlin, {1: [(time(8), time(12))]}, busy=busy)
+    >>> [f"{s.astimezone(berlin):%H:%M}-{e.astimezone(berlin):%H:%M}" for s, e in free_windows(date(2026, 9, 8), hours)]
+    ['08:00-09:00', '10:50-12:00']
+    """
+    if day in availability.closed:
+        return []
+    blocked = [(_utc(s), _utc(e)) for s, e in (*availability.busy, *taken)]
+    free: list[Period] = []
+    for opens, closes in availability.opening.get(day.weekday(), ()):
+        cursor = _utc(local(day, opens, availability.zone))
+        until = _utc(local(day, closes, availability.zone))
+        if earliest is not None:
+            cursor = max(cursor, _utc(earliest))
+        for other_start, other_end in sorted(p for p in blocked if p[0] < until and cursor < p[1]):
+            if cursor < other_start:
+                free.append((cursor, other_start))
+            cursor = max(cursor, other_end)
+        if cursor < until:
+            free.append((cursor, until))
+    return free
+
+
+def is_free(
+    start: datetime, length: timedelta, availability: Availability, taken: Iterable[Period] = ()
+) -> bool:
+    """Within opening hours on an open day, and overlapping nothing busy or taken."""
+    day = start.astimezone(availability.zone).date()
+    begin = _utc(start)
+    return any(
+        opens <= begin and begin + length <= closes
+        for opens, closes in free_windows(day, availability, taken)
     )
 
 
@@ -124,54 +197,82 @@ def nearest_free(
     length: timedelta,
     tolerance_days: int,
     availability: Availability,
-    taken: Sequence[tuple[datetime, datetime]],
+    taken: Sequence[Period] = (),
+    *,
+    earliest: datetime | None = None,
 ) -> datetime | None:
-    """The free start nearest to `ideal` within `tolerance_days` either side, on a
-    15-minute grid of local times: the nearest day first, then the nearest time of day
-    on it (a course keeps its time of day where it can), a tie going to the later one."""
-    if is_free(ideal, length, availability, taken):
-        return ideal
+    """The free start nearest to `ideal` within `tolerance_days` either side, never before
+    `earliest`: the nearest day first, then the time nearest the ideal's time of day on
+    it (its free windows, exactly: no grid), a tie going to the later one.
+
+    >>> berlin = ZoneInfo("Europe/Berlin")
+    >>> busy = [(datetime(2026, 9, 8, 8, tzinfo=berlin), datetime(2026, 9, 8, 10, 50, tzinfo=berlin)),
+    ...         (datetime(2026, 9, 8, 11, 40, tzinfo=berlin), datetime(2026, 9, 8, 18, tzinfo=berlin))]
+    >>> hours = Availability(berlin, {1: [(time(8), time(18))]}, busy=busy)
+    >>> f"{nearest_free(datetime(2026, 9, 8, 10, tzinfo=berlin), timedelta(minutes=45), 1, hours):%H:%M}"
+    '10:50'
+    """
     zone = availability.zone
     ideal_local = ideal.astimezone(zone)
-    ideal_minutes = ideal_local.hour * 60 + ideal_local.minute
+    at = ideal_local.time()
     best: tuple[tuple, datetime] | None = None
     for offset in range(-tolerance_days, tolerance_days + 1):
         day = ideal_local.date() + timedelta(days=offset)
-        if day in availability.closed:
-            continue
-        for opens, closes in availability.opening.get(day.weekday(), ()):
-            slot = datetime.combine(day, opens)
-            while slot.time() < closes and slot.date() == day:
-                candidate = local(day, slot.time(), zone)
-                slot += SLOT_STEP
-                if not is_free(candidate, length, availability, taken):
-                    continue
-                minutes = candidate.hour * 60 + candidate.minute
-                rank = (abs(offset), abs(minutes - ideal_minutes), -candidate.timestamp())
-                if best is None or rank < best[0]:
-                    best = (rank, candidate)
-    return best[1] if best else None
+        wanted = _utc(ideal) if offset == 0 else _utc(local(day, at, zone))
+        for opens, closes in free_windows(day, availability, taken, earliest):
+            if closes - opens < length:
+                continue
+            candidate = min(max(wanted, opens), closes - length)
+            rank = (abs(offset), abs(candidate - wanted), -candidate.timestamp())
+            if best is None or rank < best[0]:
+                best = (rank, candidate)
+    return best[1].astimezone(zone) if best else None
 
 
-def _why_not(ideal: datetime, tolerance_days: int | None, availability: Availability) -> str:
-    """Why nothing was placed; `tolerance_days` None for a time chosen exactly."""
-    day = ideal.astimezone(availability.zone).date()
+def _why_not(
+    ideal: datetime,
+    length: timedelta,
+    tolerance_days: int | None,
+    availability: Availability,
+    taken: Sequence[Period],
+    *,
+    previous_end: datetime | None = None,
+    not_before: datetime | None = None,
+    only_later: bool = False,
+) -> str:
+    """Why nothing was placed, the first thing in the way of `ideal` named (each reason
+    only when it holds); `tolerance_days` None for a time chosen exactly."""
+    zone = availability.zone
+    ideal = ideal.astimezone(zone)
+    day = ideal.date()
     if tolerance_days is None:
         tail = "."
     else:
-        tail = (
-            f" and no slot is free within {tolerance_days} day{'s' if tolerance_days != 1 else ''}."
-        )
+        plural = "s" if tolerance_days != 1 else ""
+        later = " later" if only_later else ""
+        tail = f" and no{later} slot is free within {tolerance_days} day{plural}."
+    when = f"{ideal:%d %b %Y %H:%M}"
+    begin = _utc(ideal)
+    end = begin + length
+    hours = availability.opening.get(day.weekday(), ())
     if day in availability.closed:
         return f"{day:%d %b %Y} is closed{tail}"
-    if not availability.opening.get(day.weekday()):
+    if not hours:
         return f"The practice is closed on {day:%A}s{tail}"
-    if tolerance_days is None:
-        return (
-            f"At {ideal:%d %b %Y %H:%M} the clinician or the patient is busy, or the practice "
-            "is not open for the whole session."
-        )
-    return f"The clinician or the patient is busy at {ideal:%d %b %Y %H:%M}{tail}"
+    if not_before is not None and begin < _utc(not_before):
+        return f"{when} has passed{tail}"
+    if previous_end is not None and begin < _utc(previous_end):
+        return f"At {when} the session before it has not ended{tail}"
+    if not any(
+        _utc(local(day, opens, zone)) <= begin and end <= _utc(local(day, closes, zone))
+        for opens, closes in hours
+    ):
+        return f"At {when} the practice is not open for the whole session{tail}"
+    if _overlaps(begin, end, availability.busy):
+        return f"The clinician or the patient is busy at {when}{tail}"
+    if _overlaps(begin, end, taken):
+        return f"Another session of this course is at {when}{tail}"
+    return f"No slot is free at {when}{tail}"  # not reached: a free ideal is placed
 
 
 def plan_course_dates(
@@ -182,12 +283,14 @@ def plan_course_dates(
     *,
     first_sequence: int = 1,
     exact_first: bool = False,
+    not_before: datetime | None = None,
 ) -> CoursePlan:
     """Every session's date, moved where it must be, or the reason it cannot be placed.
 
     From `first_sequence` on (a rescheduled session and the ones after it), that session
     at `start`; with `exact_first` it must be free at exactly that time (the clinician
-    chose it), otherwise it too may move within its tolerance.
+    chose it), otherwise it may move later (never earlier) within its tolerance. No
+    session starts before `not_before` (the caller's now) or before the one before it ends.
 
     >>> from zoneinfo import ZoneInfo
     >>> berlin = ZoneInfo("Europe/Berlin")
@@ -197,52 +300,69 @@ def plan_course_dates(
     >>> [f"{s.start:%d %b %H:%M}" for s in plan.sessions]
     ['02 Mar 10:00', '09 Mar 10:00', '16 Mar 10:00', '23 Mar 10:00', '23 Apr 10:00', \
 '23 May 10:00', '23 Jun 10:00', '23 Jul 10:00']
+
+    Each monthly session counts from the one before as booked: 23 May is closed, so session 6
+    moves to the 24th (a tie goes to the later day), and the next is one month after that.
+
+    >>> closed = Availability(berlin, open_all_week, closed=frozenset({date(2026, 5, 23)}))
+    >>> plan = plan_course_dates(datetime(2026, 3, 2, 10, tzinfo=berlin), 7, Schedule(), closed)
+    >>> [f"{s.start:%d %b %H:%M}" for s in plan.sessions][4:]
+    ['23 Apr 10:00', '24 May 10:00', '24 Jun 10:00', '24 Jul 10:00']
     """
     if interval_days not in schedule.interval_choices:
         choices = " or ".join(str(c) for c in schedule.interval_choices)
         raise PlanningError(f"The interval is {choices} days for this protocol.")
     zone = availability.zone
     start = start.astimezone(zone)
-    at = start.time().replace(tzinfo=None)
+    at = start.time()  # the course's wall-clock time of day
     length = timedelta(minutes=schedule.session_minutes)
     sessions: list[PlannedSession] = []
     unplaced: list[Unplaced] = []
-    taken: list[tuple[datetime, datetime]] = []
-    previous = start.date()
-    # The monthly part keeps the day of month of the session it counts from.
-    anchor: date | None = None
-    anchor_sequence = 0
-    if first_sequence > schedule.initial_sessions:
-        anchor, anchor_sequence = start.date(), first_sequence
+    taken: list[Period] = []
+    previous = start.date()  # the local date the next session counts from
+    previous_end: datetime | None = None  # the end of the last session placed
     for sequence in range(first_sequence, schedule.session_count + 1):
-        if sequence == first_sequence:
-            day = start.date()
+        first = sequence == first_sequence
+        if first:
+            ideal = start
         elif sequence <= schedule.initial_sessions:
-            day = previous + timedelta(days=interval_days)
+            ideal = local(previous + timedelta(days=interval_days), at, zone)
         else:
-            if anchor is None:
-                anchor, anchor_sequence = previous, sequence - 1
-            months = (sequence - anchor_sequence) * schedule.months_between_later_sessions
-            day = add_months(anchor, months)
-        ideal = local(day, at, zone)
+            ideal = local(add_months(previous, schedule.months_between_later_sessions), at, zone)
         tolerance = (
             schedule.initial_tolerance_days
             if sequence <= schedule.initial_sessions
             else schedule.later_tolerance_days
         )
-        if exact_first and sequence == first_sequence:
+        # Never before now or the end of the session before; the first never before the
+        # chosen start (the earliest the patient wants), so it only ever moves later.
+        bounds = [b for b in (not_before, previous_end, start if first else None) if b]
+        earliest = max((_utc(b) for b in bounds), default=None)
+        exact = exact_first and first
+        placed: datetime | None
+        if exact:
             # The clinician chose this time: free at exactly it, or not placed (never another
             # time of the same day while the move says the chosen one).
-            placed = ideal if is_free(ideal, length, availability, taken) else None
+            fits = earliest is None or _utc(ideal) >= earliest
+            placed = ideal if fits and is_free(ideal, length, availability, taken) else None
         else:
-            placed = nearest_free(ideal, length, tolerance, availability, taken)
+            placed = nearest_free(ideal, length, tolerance, availability, taken, earliest=earliest)
         if placed is None:
-            exact = exact_first and sequence == first_sequence
-            why = _why_not(ideal, None if exact else tolerance, availability)
+            why = _why_not(
+                ideal,
+                length,
+                None if exact else tolerance,
+                availability,
+                taken,
+                previous_end=previous_end,
+                not_before=not_before,
+                only_later=first,
+            )
             unplaced.append(Unplaced(sequence, ideal, why))
-            previous = day
+            previous = ideal.date()
             continue
-        sessions.append(PlannedSession(sequence, ideal, placed, placed + length))
-        taken.append((placed, placed + length))
-        previous = placed.astimezone(zone).date()
+        end = session_end(placed, length)
+        sessions.append(PlannedSession(sequence, ideal, placed, end))
+        taken.append((placed, end))
+        previous, previous_end = placed.astimezone(zone).date(), end
     return CoursePlan(tuple(sessions), tuple(unplaced))

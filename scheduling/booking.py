@@ -24,12 +24,13 @@ from mesoplan.tenancy import ensure_in_scope
 from patients.models import Patient
 from patients.selectors import latest_screening
 from protocols.models import Protocol
-from protocols.planner import CoursePlan, PlanningError, plan_course_dates
+from protocols.planner import CoursePlan, PlanningError, plan_course_dates, planning_window
 
 from .models import TARGETS_BY_INDICATION, Appointment, AppointmentKind, AppointmentStatus, Course
 from .selectors import availability_for
 
-# How far ahead the planner looks for busy slots: the whole course and some slack.
+# How far ahead the booking page shows the calendar: the whole course and some slack (the
+# planner's own window is protocols.planner.planning_window, from the protocol's schedule).
 PLANNING_HORIZON = timedelta(days=400)
 
 
@@ -129,13 +130,16 @@ def _plan(
 ) -> CoursePlan:
     """The planner over the clinician's and the patient's calendars, with a request's
     errors as 400s."""
-    if start <= timezone.now():
+    now = timezone.now()
+    if start <= now:
         raise InvalidInput({"start": ["The first session must be in the future."]})
-    availability = availability_for(
-        clinician, start - timedelta(days=1), start + PLANNING_HORIZON, patient_id=patient_id
-    )
+    schedule = protocol.schedule()
+    since, until = planning_window(start, schedule)
+    availability = availability_for(clinician, since, until, patient_id=patient_id)
     try:
-        return plan_course_dates(start, initial_interval_days, protocol.schedule(), availability)
+        return plan_course_dates(
+            start, initial_interval_days, schedule, availability, not_before=now
+        )
     except PlanningError as exc:
         raise InvalidInput({"initial_interval_days": [str(exc)]}) from exc
 

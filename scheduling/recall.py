@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 
+from mesoplan.clock import practice_zone
 from mesoplan.tenancy import scoped
 from protocols.planner import add_months
 
@@ -54,11 +55,13 @@ def update_recall_lists(now: datetime) -> dict:
             ),
         )
         .filter(last_start__lt=now, still_to_come=False)
-        .select_related("protocol", "patient")
+        .select_related("protocol", "patient__practice")
     )
     created = []
     for course in finished:
-        last_on = course.last_start.date()
+        # The practice's date of the last session: in UTC it may be the day before (UTC+14)
+        # or after (UTC-11).
+        last_on = course.last_start.astimezone(practice_zone(course.patient.practice)).date()
         due_from, due_until = maintenance_window(
             last_on, course.protocol.maintenance_min_months, course.protocol.maintenance_max_months
         )

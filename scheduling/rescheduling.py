@@ -1,10 +1,11 @@
 """Moving and cancelling appointments (DOMAIN.md: "Rescheduling one session moves the
 later planned sessions so the intervals still hold").
 
-Moving a course session moves every later scheduled session of the course by the same
-number of days, at the same local time of day, so the intervals between them hold. All
-of it happens or none of it: a session that would land on a closed day, outside opening
-hours or on another appointment of the clinician makes the whole move a 409 naming it.
+A moved session goes exactly where it was asked to, and the course's later scheduled
+sessions are planned again from it by the protocol's rules (protocols.planner), at the
+course's local time of day, so the intervals between them hold. All of it happens or
+none of it: a chosen time that is not free, or a later session that cannot be placed
+within its tolerance, makes the whole move a 409 naming it.
 """
 
 from dataclasses import dataclass, replace
@@ -20,9 +21,17 @@ from mesoplan.clock import practice_zone
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
-from protocols.planner import is_free, local, plan_course_dates
+from protocols.planner import (
+    Availability,
+    Schedule,
+    is_free,
+    local,
+    plan_course_dates,
+    planning_window,
+    session_end,
+)
 
-from .booking import PLANNING_HORIZON, double_booking, lock_calendars
+from .booking import double_booking, lock_calendars
 from .course_order import Session, move_refusal, replan_start
 from .models import Appointment, AppointmentStatus, Course
 from .selectors import availability_for, course_sessions
@@ -37,6 +46,20 @@ def _conflict(sequence: int | None, start: datetime, reason: str) -> Conflict:
     )
 
 
+def _schedule_of(course: Course, length: timedelta) -> Schedule:
+    """The course's protocol schedule, with the length of the sessions as booked."""
+    return replace(course.protocol.schedule(), session_minutes=int(length.total_seconds() // 60))
+
+
+def _calendar(clinician, start: datetime, schedule: Schedule, moving, patient_id) -> Availability:
+    """What is free for the moving appointments over everything a plan from `start` may
+    look at (they do not stand in their own way)."""
+    since, until = planning_window(start, schedule)
+    return availability_for(
+        clinician, since, until, ignoring=[a.pk for a in moving], patient_id=patient_id
+    )
+
+
 def _new_places(
     appointment, moving, starts_at, length, calendar
 ) -> list[tuple[datetime, datetime]]:
@@ -46,15 +69,16 @@ def _new_places(
     if appointment.course_id is None:
         if not is_free(starts_at, length, calendar, ()):
             raise _conflict(None, starts_at, "the practice is closed or the clinician is busy.")
-        return [(starts_at, starts_at + length)]
+        return [(starts_at, session_end(starts_at, length))]
     course = appointment.course
     plan = plan_course_dates(
         starts_at,
         course.initial_interval_days,
-        replace(course.protocol.schedule(), session_minutes=int(length.total_seconds() // 60)),
+        _schedule_of(course, length),
         calendar,
         first_sequence=appointment.sequence,
         exact_first=True,
+        not_before=timezone.now(),
     )
     placed = {s.sequence: s for s in plan.sessions}
     for unplaced in plan.unplaced:
@@ -109,14 +133,10 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
             )
             .order_by("sequence")
         )
-    length = appointment.ends_at - appointment.starts_at
-    calendar = availability_for(
-        clinician,
-        starts_at - timedelta(days=1),
-        starts_at + PLANNING_HORIZON,
-        ignoring=[a.pk for a in moving],
-        patient_id=appointment.patient_id,
-    )
+    length = appointment.ends_at - appointment.starts_at  # real time: both are UTC
+    course = appointment.course
+    schedule = _schedule_of(course, length) if course is not None else Schedule()
+    calendar = _calendar(clinician, starts_at, schedule, moving, appointment.patient_id)
     targets = _new_places(appointment, moving, starts_at, length, calendar)
     # One row at a time, the one moving away from the others first: PostgreSQL checks
     # the exclusion constraint per row, so moving in the wrong order would see a session
@@ -149,7 +169,7 @@ def move_to_when_performed(*, actor, appointment: Appointment, performed_at: dat
     where they are; the audit entry keeps the planned time. Inside the recording's
     transaction, the appointment locked."""
     planned = appointment.starts_at
-    end = performed_at + (appointment.ends_at - appointment.starts_at)
+    end = session_end(performed_at, appointment.ends_at - appointment.starts_at)
     clinician = appointment.clinician
     lock_calendars(appointment.clinician_id, appointment.patient_id)
     overlapping = (
@@ -246,25 +266,21 @@ def replan_proposal(course: Course, appointments: list[Appointment] | None = Non
     if start is None:
         return None
     length = moving[0].ends_at - moving[0].starts_at
-    calendar = availability_for(
-        moving[0].clinician,
-        start - timedelta(days=1),
-        start + PLANNING_HORIZON,
-        ignoring=[a.pk for a in moving],
-        patient_id=course.patient_id,
-    )
     # A gap found late plans from today on, at the same time of day: never into the past.
     now = timezone.now()
     while start < now:
         start = local(
             start.astimezone(zone).date() + timedelta(days=1), start.astimezone(zone).time(), zone
         )
+    schedule = _schedule_of(course, length)
+    calendar = _calendar(moving[0].clinician, start, schedule, moving, course.patient_id)
     plan = plan_course_dates(
         start,
         course.initial_interval_days,
-        replace(schedule, session_minutes=int(length.total_seconds() // 60)),
+        schedule,
         calendar,
         first_sequence=_sequence(moving[0]),
+        not_before=max(now, last.ends_at),
     )
     if plan.unplaced:
         unplaced = plan.unplaced[0]

@@ -40,7 +40,10 @@ def availability_for(
     """When the clinician can treat between `since` and `until`: the practice's opening
     hours narrowed to the clinician's working hours, closures and absences as closed
     days, and the clinician's booked appointments as busy, with the patient's (a patient
-    is in one place at a time) when `patient_id` is given. Five queries, whatever the
+    is in one place at a time) when `patient_id` is given. An appointment counts when it
+    overlaps the period, so one that began before `since` still stands in the way; a
+    planner's caller passes `protocols.planner.planning_window` (from the largest
+    tolerance and a day before the start), never less. Five queries, whatever the
     period."""
     practice = clinician.practice
     zone = practice_zone(practice)

@@ -79,8 +79,11 @@ def test_a_session_moved_off_a_closed_day_shows_planned_and_booked_and_why(
     assert row.moved and row.note == "the practice is closed (Staff training)."
     body = response.content.decode()
     assert "Planned Mon 14 Sep, 10:00: the practice is closed (Staff training)." in body
-    # Sun 29 Nov (session 6) moves too: the practice is closed at weekends.
-    assert response.context["proposal"]["moved"] == 2
+    # Sun 29 Nov (session 6) moves too, to Monday the 30th: the practice is closed at
+    # weekends; and so does Sat 30 Jan, one month after session 7 on 30 Dec.
+    rows = response.context["proposal"]["rows"]
+    assert [r.sequence for r in rows if r.moved] == [2, 6, 8]
+    assert response.context["proposal"]["moved"] == 3
 
 
 def test_confirming_books_the_course_and_lands_on_its_page(browser_a, clinician_a, ready_patient):
