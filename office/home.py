@@ -1,7 +1,7 @@
 """What each role sees first after signing in: its work queues.
 
-- Clinician: cautions awaiting acknowledgement, deferred patients due for re-screening,
-  the patients they opened last.
+- Clinician: open adverse events awaiting follow-up, cautions awaiting acknowledgement,
+  deferred patients due for re-screening, the patients they opened last.
 - Practice manager: the practice at a glance and its staff.
 - Network admin: anonymous figures per member practice.
 
@@ -22,6 +22,7 @@ from mesoplan.selectors import staff_with_lockouts
 from patients import selectors
 from patients.deferral import rescreen_due_on
 from patients.selectors import empty_figures, network_figures, practice_at_a_glance
+from sessions.open_events import open_adverse_events, outcome_label
 
 # Rows per queue on the home page; the heading gives the full count.
 QUEUE_LENGTH = 15
@@ -79,12 +80,25 @@ def _clinician_context(user) -> dict:
         due_on = rescreen_due_on(screening.created_at.astimezone(zone).date(), days)
         due_rows.append(DueRescreening(screening, due_on, is_due=due_on <= today))
     return {
+        "open_events": _open_events(user),
         "cautions": _queue(selectors.cautions_awaiting_acknowledgement(user)),
         "deferred": Queue(due_rows, deferred.total),
         "rescreen_days": days,
         "recent": selectors.recently_viewed_patients(user, limit=RECENT_PATIENTS),
         "today": today,
     }
+
+
+@dataclass(frozen=True)
+class OpenEvent:
+    event: Any  # sessions.models.AdverseEvent, with `outcome_now`
+    outcome: str  # its current outcome, in words
+
+
+def _open_events(user) -> Queue:
+    events = _queue(open_adverse_events(user))
+    rows = [OpenEvent(e, outcome_label(e.outcome_now)) for e in events.rows]
+    return Queue(rows, events.total)
 
 
 def _manager_context(user) -> dict:

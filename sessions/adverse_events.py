@@ -227,6 +227,27 @@ def adverse_events_for(actor) -> QuerySet[AdverseEvent]:
     )
 
 
+def lots_linked_to_events(actor, patient_id) -> dict[str, str]:
+    """{lot number: why it is suspect} for the lots linked to the patient's adverse
+    events, the newest event first (one query)."""
+    rows = (
+        AdverseEventLot.objects.filter(
+            event__patient_id=patient_id, event__practice_id=actor.practice_id
+        )
+        .select_related("event", "lot")
+        .order_by("-event__onset_at")
+    )
+    linked: dict[str, str] = {}
+    for row in rows:
+        event = row.event
+        linked.setdefault(
+            row.lot.lot_number,
+            f"linked to the {event.get_type_display().lower()} of "
+            f"{timezone.localtime(event.onset_at):%d %b %Y}",
+        )
+    return linked
+
+
 def session_lots(record: SessionRecord) -> list[tuple[ProductLot, bool]]:
     """The lots used in any version of the session, in the order first used, each with
     whether the record's current version uses it (one query)."""

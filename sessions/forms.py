@@ -9,7 +9,7 @@ single-pulse before nappage, so the order rule holds by construction. Adverse-ev
 are typed in the practice's format (PracticeDateField), times as HH:MM.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -98,10 +98,24 @@ class SessionForm(forms.Form):
         start: Prefill,
         asks_pregnancy: bool,
         herpes_prone: bool,
+        linked_lots: Mapping[str, str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.region_codes = list(region_codes)
+        # Lots linked to an adverse event of this patient: marked, never the default, and
+        # used only when the clinician confirms it.
+        self.linked_lots = dict(linked_lots or {})
+        lots = [
+            (number, f"{text} ⚠ {self.linked_lots[number]}" if number in self.linked_lots else text)
+            for number, text in lots
+        ]
+        if any(number in self.linked_lots for number, _ in lots):
+            self.fields["use_linked_lots"] = forms.BooleanField(
+                label="Use a lot linked to this patient's adverse event anyway",
+                required=False,
+                help_text="Only when you have ruled the lot out as the cause.",
+            )
         self.herpes_prone = herpes_prone
         cast(forms.ChoiceField, self.fields["regions"]).choices = [
             (r, Region(r).label) for r in self.region_codes
@@ -122,7 +136,7 @@ class SessionForm(forms.Form):
         cast(forms.ChoiceField, self.fields["needle"]).choices = [("", "Not recorded"), *needles]
         self.fields["device"].initial = str(start.device or (devices[0][0] if devices else ""))
         self.fields["needle"].initial = str(start.needle or (needles[0][0] if needles else ""))
-        default_lot = lots[0][0] if lots else ""
+        default_lot = next((n for n, _ in lots if n not in self.linked_lots), "")
         for region in self.region_codes:
             plan = start.plans[region]
             label = Region(region).label
@@ -204,6 +218,13 @@ class SessionForm(forms.Form):
                 self.add_error(
                     field_name(region, SINGLE_PULSE),
                     f"{Region(region).label}: tick single-pulse, nappage or both.",
+                )
+            lot = data.get(field_name(region, "lot")) or ""
+            if lot in self.linked_lots and not data.get("use_linked_lots"):
+                self.add_error(
+                    field_name(region, "lot"),
+                    f"Lot {lot} is {self.linked_lots[lot]} of this patient: pick another "
+                    "lot, or confirm below that you use it anyway.",
                 )
         return data
 

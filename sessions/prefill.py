@@ -1,7 +1,8 @@
 """What the session form starts from: the patient's previous session's regions with
 their depths, spacing, points and volumes, and its lot if that lot may still be used.
 Nothing else: a value the patient did not receive before starts empty, so that no
-session is recorded with a number nobody typed (a first session starts empty). Pure."""
+session is recorded with a number nobody typed (a first session starts empty). A lot
+linked to one of the patient's adverse events is never pre-selected. Pure."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,12 +34,16 @@ class Prefill:
 
 
 def prefill(
-    previous: Sequence[Any] | None, all_regions: Iterable[str], usable_lots: Sequence[str]
+    previous: Sequence[Any] | None,
+    all_regions: Iterable[str],
+    usable_lots: Sequence[str],
+    linked_to_events: Iterable[str] = (),
 ) -> Prefill:
     """The form's start from the previous session's passes (objects with technique,
     region, depth_mm, spacing_mm, points, volume_ml, lot.lot_number, device_id, needle_id);
     every other value empty. A lot no longer usable is left out (the form then offers the
-    first usable one).
+    first usable one); a lot in `linked_to_events` (linked to an adverse event of the
+    patient) is neither kept nor offered first: the clinician picks a lot.
 
     >>> from types import SimpleNamespace as P
     >>> old = [P(technique="nappage", region="chin", depth_mm=Decimal("0.4"), spacing_mm=None,
@@ -48,9 +53,13 @@ def prefill(
     (('chin',), frozenset({'nappage'}), '')
     >>> start.plans["chin"].techniques["nappage"]["depth_mm"], start.plans["neck"].techniques
     (Decimal('0.4'), {'single_pulse': {}, 'nappage': {}})
+    >>> linked = prefill(old, ["chin", "neck"], ["OLD", "NEW"], linked_to_events=["old"])
+    >>> linked.plans["chin"].lot, linked.plans["neck"].lot
+    ('', 'NEW')
     """
-    usable = {lot_key(number): number for number in usable_lots}
-    default_lot = usable_lots[0] if usable_lots else ""
+    suspect = {lot_key(number) for number in linked_to_events}
+    usable = {lot_key(n): n for n in usable_lots if lot_key(n) not in suspect}
+    default_lot = next(iter(usable.values()), "")
     plans: dict[str, RegionPlan] = {}
     previous = list(previous or [])
     for region in all_regions:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from mesoplan.api.serializers import ClinicianSerializer
 from mesoplan.api.strict import StrictSerializer
+from mesoplan.clock import practice_zone
 from scheduling.calendar_feed import feed_path
 from scheduling.models import (
     Appointment,
@@ -85,7 +86,10 @@ class CourseSerializer(serializers.ModelSerializer):
         active = self._active(obj)
         if not active or any(a.starts_at > timezone.now() for a in active):
             return None
-        last = max(a.starts_at for a in active).date()
+        # The practice's date of the last session: the UTC date is a day off far from UTC.
+        last = (
+            max(a.starts_at for a in active).astimezone(practice_zone(obj.patient.practice)).date()
+        )
         due_from, due_until = maintenance_window(
             last, obj.protocol.maintenance_min_months, obj.protocol.maintenance_max_months
         )

@@ -4,7 +4,11 @@
   events with their linked lots and follow-ups, and (for clinicians) the form that
   records one;
 - `{% patient_adverse_event_alerts patient %}` beside the patient record's alert strip
-  (patients may not import sessions: the layers point one way).
+  (patients may not import sessions: the layers point one way);
+- `{% open_adverse_event_notice patient %}` on an appointment and the session form: the
+  patient's open events, until a follow-up says the patient recovered;
+- `{% patients_with_open_events columns as flagged %}` in the calendar grid: which of
+  its patients have one (a calendar row carries a mark).
 """
 
 from dataclasses import dataclass
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from django import template
 
 from mesoplan.roles import is_clinician
-from sessions import adverse_events
+from sessions import adverse_events, open_events
 from sessions.forms import FollowUpForm, adverse_event_form
 from sessions.models import AdverseEvent, EventOutcome, EventSeverity, EventType
 
@@ -69,3 +73,19 @@ def patient_adverse_event_alerts(context, patient) -> dict:
     return {
         "rows": [EventRow(e, _outcome_label(e), _tone(e), None) for e in events],
     }
+
+
+@register.inclusion_tag("sessions/_open_adverse_events.html", takes_context=True)
+def open_adverse_event_notice(context, patient) -> dict:
+    """The patient's open adverse events as a notice (one query without events)."""
+    user = context["request"].user
+    events = open_events.open_events_of(user, patient)
+    rows = [EventRow(e, _outcome_label(e), _tone(e), None) for e in events]
+    return {"rows": rows, "serious": any(r.tone == "excluded" for r in rows)}
+
+
+@register.simple_tag(takes_context=True)
+def patients_with_open_events(context, columns) -> set:
+    """The patients of a calendar grid's appointments with an open event (one query)."""
+    ids = [placed.item.appointment.patient_id for column in columns for placed in column.items]
+    return open_events.patients_with_open_events(context["request"].user, ids)

@@ -25,6 +25,7 @@ from protocols.regions import AREAS, regions_for
 from scheduling import selectors as scheduling
 from scheduling.models import Appointment, AppointmentStatus
 from sessions import recording, selectors
+from sessions.adverse_events import lots_linked_to_events
 from sessions.forms import AmendForm, SessionForm
 from sessions.models import SessionRecord
 from sessions.pre_check import HERPES, CheckAnswers
@@ -77,8 +78,12 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
             request.user, appointment.patient_id, protocol.formulation_id, timezone.now()
         )
         previous_passes = current_version(previous).passes if previous else None
+    # A correction names what was used; a new session is warned off a suspect lot.
+    linked = (
+        {} if current is not None else lots_linked_to_events(request.user, appointment.patient_id)
+    )
     region_codes = regions_for(protocol.indication)
-    start = prefill(previous_passes, region_codes, [lot.lot_number for lot in lots])
+    start = prefill(previous_passes, region_codes, [lot.lot_number for lot in lots], linked)
     equipment = equipment_choices(request.user)
     return {
         "treatment": treatment,
@@ -89,6 +94,7 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
         "expiring": expiring,
         "warning_days": expiry_warning_days(),
         "herpes_prone": herpes_prone,
+        "linked_lots": linked,
         "areas": [(area, [r for r in codes if r in region_codes]) for area, codes in AREAS.items()],
         "form_kwargs": {
             "region_codes": region_codes,
@@ -98,6 +104,7 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
             "start": start,
             "asks_pregnancy": appointment.patient.sex != "male",
             "herpes_prone": herpes_prone,
+            "linked_lots": linked,
         },
     }
 

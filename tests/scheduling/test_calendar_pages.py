@@ -198,7 +198,7 @@ def test_the_day_runs_a_constant_number_of_queries(
         start=at(9, 10),
         initial_interval_days=7,
     )
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = browser_a.get(reverse("calendar:day") + "?date=2026-09-09")
     assert sum(len(c.items) for c in response.context["columns"]) == min(count, 20) + 1
 

@@ -167,3 +167,7 @@ def test_the_maintenance_window_counts_from_the_practices_own_date(
     entry = RecallEntry.objects.get()
     assert entry.last_session_on == date(2027, 1, 28)
     assert (entry.due_from, entry.due_until) == (date(2027, 4, 28), date(2027, 7, 28))
+    # The course's API says the same window (it too counts from the practice's date).
+    with time_machine.travel(datetime(2027, 2, 1, tzinfo=UTC), tick=False):
+        course = api_a.get(f"/api/v1/courses/{response.json()['id']}/").json()
+    assert course["maintenance_window"] == {"from": "2027-04-28", "until": "2027-07-28"}

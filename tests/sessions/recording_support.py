@@ -16,7 +16,8 @@ from tests.factories import CONSENT, PatientFactory
 
 
 def booked_course(clinician, *, protocol="mesolift", conditions=(), patient=None, days_ahead=1):
-    """A ready patient with a booked course starting `days_ahead` days from now."""
+    """A ready patient with a booked course starting `days_ahead` days from now (or the
+    weekday after, when that is a Saturday or Sunday)."""
     patient = patient or PatientFactory(practice=clinician.practice)
     indication = "hair" if protocol == "mesohair" else "skin"
     hair = (
@@ -41,6 +42,8 @@ def booked_course(clinician, *, protocol="mesolift", conditions=(), patient=None
     start = (timezone.now() + timedelta(days=days_ahead)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
+    while start.weekday() >= 5:  # the practice is closed at weekends: session 1 never moves back
+        start += timedelta(days=1)
     return booking.book_course(
         actor=clinician,
         patient=patient,
