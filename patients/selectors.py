@@ -94,6 +94,17 @@ def latest_screening(actor, patient: Patient, indication: str) -> Screening | No
     return screenings_for(actor).filter(patient=patient, indication=indication).first()
 
 
+def newest_screening(actor, patient: Patient, indication: str) -> Screening | None:
+    """The patient's latest screening of the indication, its answers and findings only
+    (what a pre-session check builds on): one indexed read, no joins."""
+    return (
+        scoped(Screening, actor)
+        .filter(patient=patient, indication=indication)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def latest_full_screenings(actor, patient: Patient) -> list[Screening]:
     """The patient's latest screening of each indication, whole (answers and the
     acknowledgement), in one query."""

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from protocols.models import Formulation, Ingredient, PlausibleRange, Protocol
 from protocols.specs import FormulationSpec, RangeSpec
@@ -23,6 +23,17 @@ def formulation_specs(indication: str) -> list[FormulationSpec]:
             FormulationSpec(code=formulation.code, name=formulation.name, ingredients=ingredients)
         )
     return specs
+
+
+def formulation_spec(formulation: Formulation) -> FormulationSpec:
+    """One formulation (its row already read) as the screening engine needs it: its own
+    actives and, where it includes it, the catalyst. One query; the same spec as its
+    entry in `formulation_specs`."""
+    which = Q(formulations=formulation)
+    if formulation.includes_catalyst:
+        which |= Q(is_catalyst=True)
+    rows = Ingredient.objects.filter(which).order_by().values_list("code", "name").distinct()
+    return FormulationSpec(code=formulation.code, name=formulation.name, ingredients=dict(rows))
 
 
 def all_ingredients() -> QuerySet[Ingredient]:

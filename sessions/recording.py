@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mesoplan import audit
@@ -21,15 +22,14 @@ from mesoplan.clock import practice_zone
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope
-from patients.models import Screening
+from patients.models import Patient, Screening
 from patients.screening import Outcome, UnknownCode
-from patients.selectors import latest_screening
+from patients.selectors import newest_screening
 from patients.services import carry_forward_findings
 from protocols.models import Protocol
 from protocols.regions import region_label
-from protocols.selectors import formulation_specs
-from protocols.specs import FormulationSpec
-from scheduling.course_order import out_of_order_message, unsettled_before
+from protocols.selectors import formulation_spec
+from scheduling.course_order import Session, out_of_order_message, unsettled_before
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Course
 from scheduling.rescheduling import move_to_when_performed
 from scheduling.selectors import course_sessions
@@ -113,30 +113,22 @@ def screening_basis(screening: Screening, sex: str) -> ScreeningBasis:
     )
 
 
-def basis_screening(actor, course: Course) -> Screening:
+def basis_screening(actor, course: Course, patient: Patient) -> Screening:
     """The patient's latest screening for the course's indication (a re-screening during
     the course supersedes the one it was booked on)."""
-    latest = latest_screening(actor, course.patient, course.protocol.indication)
+    latest = newest_screening(actor, patient, course.protocol.indication)
     return latest or course.screening
-
-
-def _formulation_spec(protocol: Protocol) -> FormulationSpec:
-    return next(
-        spec
-        for spec in formulation_specs(protocol.indication)
-        if spec.code == protocol.formulation.code
-    )
 
 
 def check_before_session(
     *, actor, appointment: Appointment, treatment: Treatment, answers: CheckAnswers
 ) -> CheckVerdict:
-    screening = basis_screening(actor, treatment.course)
+    screening = basis_screening(actor, treatment.course, appointment.patient)
     try:
         verdict = evaluate_check(
             screening_basis(screening, appointment.patient.sex),
             answers,
-            _formulation_spec(treatment.protocol),
+            formulation_spec(treatment.protocol.formulation),
         )
     except UnknownCode as exc:
         raise InvalidInput({"conditions": [str(exc)]}) from exc
@@ -234,11 +226,7 @@ def record_session(
     require_clinician(actor, "record or correct a session")
     ensure_in_scope(actor, appointment)
     with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("patient", "practice", "course__protocol__formulation")
-            .get(pk=appointment.pk)
-        )
+        appointment, siblings = lock_with_course(appointment)
         if appointment.status != AppointmentStatus.SCHEDULED:
             raise Conflict(
                 f"This appointment is {appointment.get_status_display().lower()}: only a "
@@ -247,7 +235,7 @@ def record_session(
                 {"status": appointment.status},
             )
         treatment = treatment_of(appointment)
-        refuse_out_of_order(appointment)
+        refuse_out_of_order(appointment, siblings)
         verdict = check_before_session(
             actor=actor, appointment=appointment, treatment=treatment, answers=answers
         )
@@ -255,7 +243,15 @@ def record_session(
             if verdict.errors:
                 raise InvalidInput(verdict.errors)
             return _record(
-                actor, appointment, treatment, answers, verdict, passes, performed_at, notes
+                actor,
+                appointment,
+                treatment,
+                answers,
+                verdict,
+                passes,
+                performed_at,
+                notes,
+                siblings,
             )
         # Blocked: the check alone is kept (this transaction commits), with what it found
         # carried into the patient's screenings, then refused.
@@ -312,12 +308,39 @@ def reaction_behind(appointment: Appointment, treatment: Treatment, verdict: Che
     )
 
 
-def refuse_out_of_order(appointment: Appointment) -> None:
+def lock_with_course(appointment: Appointment) -> tuple[Appointment, list[Session]]:
+    """The appointment and its course's other appointments, locked in one statement in
+    the course's order (as a move locks them: no deadlock), so that the order rule and
+    the course's completion read what no one else is changing."""
+    # A course's appointments include this one; outside a course, this one alone.
+    if appointment.course_id is not None:
+        which = Q(course_id=appointment.course_id)
+    else:
+        which = Q(pk=appointment.pk)
+    rows = list(
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient", "practice", "course__protocol__formulation")
+        .filter(which)
+        .order_by("sequence", "pk")
+    )
+    locked = next(row for row in rows if row.pk == appointment.pk)
+    siblings = [
+        Session(row.sequence or 0, row.status, row.starts_at, row.ends_at)
+        for row in rows
+        if row.pk != appointment.pk
+    ]
+    return locked, siblings
+
+
+def refuse_out_of_order(appointment: Appointment, siblings: list[Session] | None = None) -> None:
     """Session k of a course is recorded only once sessions 1..k-1 are recorded, cancelled
-    or marked no-show (409 naming them): the record never says 8 came before 7."""
+    or marked no-show (409 naming them): the record never says 8 came before 7.
+    `siblings`: the course's other sessions when already read (else one query)."""
     if appointment.kind != AppointmentKind.COURSE or appointment.sequence is None:
         return
-    unsettled = unsettled_before(appointment.sequence, course_sessions(appointment))
+    if siblings is None:
+        siblings = course_sessions(appointment)
+    unsettled = unsettled_before(appointment.sequence, siblings)
     if unsettled:
         raise Conflict(
             out_of_order_message(appointment.sequence, unsettled),
@@ -327,9 +350,10 @@ def refuse_out_of_order(appointment: Appointment) -> None:
 
 
 def _record(
-    actor, appointment, treatment, answers, verdict, passes, performed_at, notes
+    actor, appointment, treatment, answers, verdict, passes, performed_at, notes, siblings
 ) -> SessionRecord:
-    """Inside record_session's transaction, the appointment locked and the check clear."""
+    """Inside record_session's transaction, the appointment locked and the check clear.
+    `siblings`: the course's other sessions, as the order rule read them."""
     when = _performed_at(appointment, performed_at)
     planned = appointment.starts_at
     if _local_date(when, appointment.practice) < _local_date(planned, appointment.practice):
@@ -344,21 +368,23 @@ def _record(
     )
     check = _store_check(actor, appointment, answers, verdict)
     carry_forward(actor, appointment, treatment, answers, check)
+    # No savepoint: the appointment's row lock and its status check let one recording
+    # through; should the one-record-per-appointment constraint still refuse, the whole
+    # transaction rolls back with the 409.
     try:
-        with transaction.atomic():
-            record = SessionRecord.objects.create(
-                practice_id=appointment.practice_id,
-                appointment=appointment,
-                patient_id=appointment.patient_id,
-                course=treatment.course,
-                formulation_id=treatment.protocol.formulation_id,
-                pre_check=check,
-                performed_at=when,
-                planned_starts_at=planned,
-                performed_by=actor,
-                notes=(notes or "").strip(),
-                created_by=actor,
-            )
+        record = SessionRecord.objects.create(
+            practice_id=appointment.practice_id,
+            appointment=appointment,
+            patient_id=appointment.patient_id,
+            course=treatment.course,
+            formulation_id=treatment.protocol.formulation_id,
+            pre_check=check,
+            performed_at=when,
+            planned_starts_at=planned,
+            performed_by=actor,
+            notes=(notes or "").strip(),
+            created_by=actor,
+        )
     except IntegrityError as exc:
         raise Conflict("This appointment is already recorded.", "already_recorded") from exc
     for row in rows:
@@ -367,7 +393,7 @@ def _record(
     Pass.objects.bulk_create(rows)
     appointment.status = AppointmentStatus.COMPLETED
     appointment.save(update_fields=["status", "updated_at"])
-    _complete_course_if_done(treatment.course, appointment)
+    _complete_course_if_done(treatment.course, appointment, siblings)
     audit.record(
         actor,
         Action.SESSION_RECORD,
@@ -378,10 +404,14 @@ def _record(
     return record
 
 
-def _complete_course_if_done(course: Course, appointment: Appointment) -> None:
+def _complete_course_if_done(
+    course: Course, appointment: Appointment, siblings: Sequence[Session]
+) -> None:
+    """The course is completed with its last session: this one and the others recorded
+    (as read under the lock) make the protocol's count."""
     if appointment.course_id != course.pk or course.status != Course.Status.ACTIVE:
         return
-    done = course.appointments.filter(status=AppointmentStatus.COMPLETED).count()
+    done = 1 + sum(s.status == AppointmentStatus.COMPLETED for s in siblings)
     if done >= course.protocol.session_count:
         course.status = Course.Status.COMPLETED
         course.save(update_fields=["status", "updated_at"])

@@ -65,7 +65,7 @@ def _form_setup(request, appointment, *, current: SessionRecord | None = None) -
     start (the previous session, or the record being corrected)."""
     treatment = recording.treatment_of(appointment)
     protocol = treatment.protocol
-    screening = recording.basis_screening(request.user, treatment.course)
+    screening = recording.basis_screening(request.user, treatment.course, appointment.patient)
     herpes_prone = HERPES in screening.conditions
     lots, lot_choices, expiring = _lot_choices(request, protocol.formulation_id)
     previous: SessionRecord | None

@@ -172,3 +172,38 @@ def test_ten_parallel_recordings_of_one_appointment_keep_exactly_one(clinician_a
     assert sorted(outcomes) == ["conflict"] * 9 + ["recorded"], outcomes
     assert SessionRecord.objects.count() == 1 and PreSessionCheck.objects.count() == 1
     assert Pass.objects.count() == 2
+
+
+@pytest.mark.parametrize("sequence", [1, 8])
+def test_recording_eight_passes_runs_a_fixed_handful_of_queries(
+    clinician_a, course, box, sequence, django_assert_max_num_queries
+):
+    """Issue 15.10: the lock on the course's appointments (order and completion from that
+    one read), the screening, the formulation, the ranges, the lots, four inserts and an
+    update: 10, and the test's savepoint pair; the last session completes the course
+    (one update more) without counting again."""
+    for earlier in course.appointments.filter(sequence__lt=sequence).order_by("sequence"):
+        record(clinician_a, earlier)
+    appointment = course.appointments.get(sequence=sequence)
+    regions = ["forehead", "chin", "neck", "glabella"]
+    passes = [a_pass(t, r) for r in regions for t in ("single_pulse", "nappage")]
+    when = a_past_moment()
+    from datetime import timedelta
+
+    from scheduling.models import Appointment
+
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=when - timedelta(minutes=5), ends_at=when + timedelta(minutes=40)
+    )
+    appointment.refresh_from_db()
+    with django_assert_max_num_queries(12 + (sequence == 8)) as captured:
+        recording.record_session(
+            actor=clinician_a,
+            appointment=appointment,
+            answers=fine_check(),
+            passes=passes,
+            performed_at=when,
+        )
+    assert not any("COUNT(" in q["sql"] for q in captured.captured_queries)
+    course.refresh_from_db()
+    assert course.status == (Course.Status.COMPLETED if sequence == 8 else Course.Status.ACTIVE)
