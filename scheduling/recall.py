@@ -8,7 +8,7 @@ entry per finished course and resolves it once a maintenance session is booked.
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 
 from mesoplan.clock import practice_zone
 from mesoplan.tenancy import scoped
@@ -76,10 +76,20 @@ def update_recall_lists(now: datetime) -> dict:
             )
         )
     RecallEntry.objects.bulk_create(created, ignore_conflicts=True)
+    # Booked after the course's last session, as instants: a date compared in UTC is a
+    # day off in a zone far from it.
+    last_of_course = (
+        Appointment.objects.filter(
+            course=OuterRef(OuterRef("course")),
+            status__in=[AppointmentStatus.SCHEDULED, AppointmentStatus.COMPLETED],
+        )
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
     booked = Appointment.objects.filter(
         patient=OuterRef("patient"),
         kind=AppointmentKind.MAINTENANCE,
-        starts_at__date__gt=OuterRef("last_session_on"),
+        starts_at__gt=Subquery(last_of_course),
     ).filter(ACTIVE)
     resolved = (
         RecallEntry.objects.filter(resolved_at__isnull=True)
