@@ -107,6 +107,11 @@ class Protocol(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def course_name(self) -> str:
+        """ "MesoLift course", whether or not the protocol's name says "course"."""
+        return self.name if self.name.lower().endswith("course") else f"{self.name} course"
+
     def schedule(self) -> Schedule:
         """The planner's view of this protocol's schedule."""
         return Schedule(

@@ -177,7 +177,7 @@ def reaction_label(record: SessionRecord, event: AdverseEvent) -> str:
     severity = event.get_severity_display().lower()
     sequence = record.appointment.sequence
     if record.course is not None and sequence and record.appointment.course_id == record.course_id:
-        where = f"session {sequence} of the {record.course.protocol.name} course"
+        where = f"session {sequence} of the {record.course.protocol.course_name}"
     else:
         where = f"a session with {record.formulation.name}"
     return f"allergic reaction ({severity}) after {where}, {on}"

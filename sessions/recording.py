@@ -178,7 +178,7 @@ def check_label(appointment: Appointment, treatment: Treatment, zone) -> str:
     if appointment.kind == AppointmentKind.COURSE and appointment.sequence:
         return (
             f"pre-session check of session {appointment.sequence} of the "
-            f"{treatment.protocol.name} course, {on}"
+            f"{treatment.protocol.course_name}, {on}"
         )
     return f"pre-session check of a {appointment.get_kind_display().lower()}, {on}"
 

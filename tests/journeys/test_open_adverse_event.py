@@ -77,3 +77,35 @@ def test_an_open_event_is_seen_at_the_next_session(page, clinician_a, practice_a
     page.get_by_label("Use a lot linked to this patient's adverse event anyway").check()
     page.get_by_role("button", name="Record session").click()
     expect(page.get_by_text("Session recorded: 1 passes.")).to_be_visible()
+
+
+def test_an_allergy_named_at_the_check_is_kept_on_the_record(page, clinician_a, practice_a):
+    """Issue 15.8 in the browser: the clinician names a rutin allergy at session 2's check;
+    the session is refused, the patient record now says excluded and the screening
+    history says where the allergy came from."""
+    lot(practice_a, clinician_a, "ML-2702-B")
+    patient = PatientFactory(practice=practice_a, first_name="Mara", last_name="Olsen")
+    course = booked_course(clinician_a, patient=patient, days_ahead=2)
+    recording.record_session(
+        actor=clinician_a,
+        appointment=course.appointments.get(sequence=1),
+        answers=fine_check(),
+        passes=[a_pass("nappage", "neck", lot_number="ML-2702-B")],
+        performed_at=a_past_moment(),
+    )
+    second = course.appointments.get(sequence=2)
+
+    sign_in(page, clinician_a.username, PASSWORD)
+    visit(page, f"/calendar/appointments/{second.pk}/session/")
+    page.get_by_role("button", name="None of these apply today").click()
+    page.get_by_label("New allergies").fill("Rutin")
+    page.get_by_role("button", name="Record session").click()
+    settle_and_check(page)
+    expect(page.get_by_text("Not recorded.")).to_be_visible()
+    expect(page.get_by_text("Allergy to Rutin", exact=False).first).to_be_visible()
+
+    visit(page, f"/patients/{patient.pk}/")
+    history = page.get_by_role("region", name="Screening history")
+    expect(history.get_by_text("from the pre-session check of session 2 of the")).to_be_visible()
+    expect(page.get_by_text("Allergy to Rutin", exact=False).first).to_be_visible()
+    shoot_both(page, "patient-carried-allergy")

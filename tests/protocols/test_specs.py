@@ -35,3 +35,10 @@ def test_one_formulations_spec_is_its_entry_among_the_indications(indication):
             dict(whole.ingredients),
         )
         assert one.ingredients  # never empty: the catalyst or actives
+
+
+def test_a_course_is_named_once():
+    from protocols.models import Protocol
+
+    assert Protocol(name="MesoLift course").course_name == "MesoLift course"
+    assert Protocol(name="MesoHair").course_name == "MesoHair course"

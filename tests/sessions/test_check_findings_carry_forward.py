@@ -70,6 +70,7 @@ def test_the_carried_screening_names_the_check_it_came_from(clinician_a, course,
     carried = Screening.objects.filter(patient=course.patient).order_by("-created_at").first()
     assert carried.carried_from == check.pk
     assert carried.carried_from_label.startswith("pre-session check of session 2 of the ")
+    assert "course course" not in carried.carried_from_label
     assert carried.allergies == ["Rutin"]
     assert carried.outcome == "excluded"
     # The screening it extends stays as it was answered.
