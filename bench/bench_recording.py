@@ -21,8 +21,20 @@ from tests.factories import ClinicianFactory, PatientFactory, PracticeFactory
 from tests.sessions.recording_support import a_pass, fine_check, lot
 
 REGIONS = ("forehead", "glabella", "cheek_left", "cheek_right")
+# The raw side reads what the rules need (the course's appointments locked in order, the
+# latest screening, the formulation's ingredients, the plausible ranges, the lot) and
+# writes what the service writes; it evaluates no rule.
+RAW_LOCK = """SELECT id, sequence, status, starts_at, ends_at FROM scheduling_appointment
+WHERE course_id = %s ORDER BY sequence, id FOR UPDATE"""
+RAW_SCREENING = """SELECT conditions, allergies, findings, reactions, outcome
+FROM patients_screening WHERE patient_id = %s AND indication = 'skin'
+ORDER BY created_at DESC, id DESC LIMIT 1"""
+RAW_INGREDIENTS = """SELECT DISTINCT i.code, i.name FROM protocols_ingredient i
+LEFT JOIN protocols_formulation_actives fa ON fa.ingredient_id = i.id
+WHERE fa.formulation_id = %s OR i.is_catalyst"""
+RAW_RANGES = "SELECT field, technique, minimum, maximum FROM protocols_plausiblerange"
 RAW_LOT = """SELECT id, formulation_id, expires_on FROM lots_productlot
-WHERE practice_id = %s AND lower(lot_number) = ANY(%s)"""
+WHERE practice_id = %s AND number_key = ANY(%s)"""
 RAW_CHECK = """INSERT INTO clinical_sessions_presessioncheck (id, practice_id, appointment_id,
 patient_id, conditions, new_allergies, caution_acknowledgement, findings, outcome,
 rule_set_version, created_by_id, created_at) VALUES (%s, %s, %s, %s, '[]', '[]', '', '[]',
@@ -84,12 +96,15 @@ def _courses(clinician, patient, count):
         _next_free[0] += 1
         if n:  # one active course of an indication at a time: the one before is done
             Course.objects.filter(patient=patient, status="active").update(status="completed")
+        begins = start + timedelta(days=_next_free[0] * 400)
+        while begins.weekday() >= 5:  # closed at weekends: session 1 never moves back
+            begins += timedelta(days=1)
         booking.book_course(
             actor=clinician,
             patient=patient,
             protocol_code="mesolift",
             clinician_id=clinician.pk,
-            start=start + timedelta(days=_next_free[0] * 400),
+            start=begins,
             initial_interval_days=7,
         )
 
@@ -139,8 +154,16 @@ def bench_recording(practice, clinician) -> None:
     for appointment in firsts[rounds:]:
         began = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(RAW_LOCK, [appointment.course_id])
+            cursor.fetchall()
+            cursor.execute(RAW_SCREENING, [appointment.patient_id])
+            cursor.fetchone()
             cursor.execute(RAW_LOT, [practice.pk, ["l-100"]])
             lot_id, formulation_id, _ = cursor.fetchone()
+            cursor.execute(RAW_INGREDIENTS, [formulation_id])
+            cursor.fetchall()
+            cursor.execute(RAW_RANGES)
+            cursor.fetchall()
             check_id, record_id = uuid.uuid4(), uuid.uuid4()
             cursor.execute(
                 RAW_CHECK,
