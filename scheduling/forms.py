@@ -159,8 +159,12 @@ class CourseBookingForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
+    """The move's new date and time; `proposal` (hidden) is the token of the proposal
+    the user confirms: empty, the page shows the proposal first."""
+
     date = PracticeDateField(label="New date")
     time = TimeSlotField(label="New time")
+    proposal = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, slots: list[tuple[str, str]], date_format: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ none of it: a chosen time that is not free, or a later session that cannot be pl
 within its tolerance, makes the whole move a 409 naming it.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -21,82 +21,19 @@ from mesoplan.clock import practice_zone
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
-from protocols.planner import (
-    Availability,
-    Schedule,
-    is_free,
-    local,
-    plan_course_dates,
-    planning_window,
-    session_end,
-)
+from protocols.planner import local, plan_course_dates, session_end
 
 from .booking import double_booking, lock_calendars
-from .course_order import Session, move_refusal, replan_start
+from .course_order import Session, replan_start
 from .models import Appointment, AppointmentStatus, Course
-from .selectors import availability_for, course_sessions
-
-
-def _conflict(sequence: int | None, start: datetime, reason: str) -> Conflict:
-    label = f"Session {sequence}" if sequence else "The appointment"
-    return Conflict(
-        f"{label} cannot be placed: {reason} Nothing was moved.",
-        "reschedule_conflict",
-        {"conflicting": {"sequence": sequence, "starts_at": start.isoformat(), "reason": reason}},
-    )
-
-
-def _schedule_of(course: Course, length: timedelta) -> Schedule:
-    """The course's protocol schedule, with the length of the sessions as booked."""
-    return replace(course.protocol.schedule(), session_minutes=int(length.total_seconds() // 60))
-
-
-def _calendar(clinician, start: datetime, schedule: Schedule, moving, patient_id) -> Availability:
-    """What is free for the moving appointments over everything a plan from `start` may
-    look at (they do not stand in their own way)."""
-    since, until = planning_window(start, schedule)
-    return availability_for(
-        clinician, since, until, ignoring=[a.pk for a in moving], patient_id=patient_id
-    )
-
-
-def _new_places(
-    appointment, moving, starts_at, length, calendar
-) -> list[tuple[datetime, datetime]]:
-    """Where each moving appointment goes: the chosen one exactly at `starts_at`; a
-    course's later sessions planned again from it by the protocol's rules (the intervals
-    hold, closed days and other appointments are avoided within the tolerance)."""
-    if appointment.course_id is None:
-        if not is_free(starts_at, length, calendar, ()):
-            raise _conflict(None, starts_at, "the practice is closed or the clinician is busy.")
-        return [(starts_at, session_end(starts_at, length))]
-    course = appointment.course
-    plan = plan_course_dates(
-        starts_at,
-        course.initial_interval_days,
-        _schedule_of(course, length),
-        calendar,
-        first_sequence=appointment.sequence,
-        exact_first=True,
-        not_before=timezone.now(),
-    )
-    placed = {s.sequence: s for s in plan.sessions}
-    for unplaced in plan.unplaced:
-        if unplaced.sequence in {a.sequence for a in moving}:
-            raise _conflict(unplaced.sequence, unplaced.ideal_start, unplaced.reason)
-    return [(placed[a.sequence].start, placed[a.sequence].end) for a in moving]
-
-
-def refuse_move(appointment: Appointment, starts_at: datetime, zone) -> None:
-    """400 for a time in the past, 409 for a course session before its predecessor."""
-    refusal = move_refusal(
-        appointment.sequence, starts_at, timezone.now(), course_sessions(appointment), zone
-    )
-    if refusal is None:
-        return
-    if refusal.kind == "past":
-        raise InvalidInput({"starts_at": [refusal.message]})
-    raise Conflict(refusal.message + " Nothing was moved.", "out_of_order")
+from .move_proposal import (
+    MoveProposal,
+    ProposedMove,
+    calendar_for,
+    conflict,
+    move_proposal,
+    schedule_of,
+)
 
 
 def _require_staff(actor) -> None:
@@ -104,11 +41,48 @@ def _require_staff(actor) -> None:
         raise Conflict("Only practice staff can change appointments.", "not_practice_staff")
 
 
+def preview_move(*, actor, appointment: Appointment, starts_at: datetime) -> MoveProposal:
+    """What `reschedule` would do, every change with its reason, or the refusal it would
+    give; nothing is written (no audit entry either: it is a read)."""
+    _require_staff(actor)
+    ensure_in_scope(actor, appointment)
+    return move_proposal(appointment, starts_at)
+
+
+def _proposal_changed(proposal: MoveProposal, zone) -> Conflict:
+    return Conflict(
+        "The calendar changed since the move was proposed: check the new proposal, then "
+        "confirm it. Nothing was moved.",
+        "proposal_changed",
+        {
+            "proposal": proposal.token,
+            "changes": [change_details(m, zone) for m in proposal.changes],
+        },
+    )
+
+
+def change_details(move: ProposedMove, zone) -> dict:
+    """One change as the audit entry and a 409 `proposal_changed` name it."""
+    return {
+        "id": str(move.appointment.pk),
+        "sequence": move.sequence,
+        "starts_at_before": move.starts_at_before.astimezone(zone).isoformat(),
+        "starts_at": move.starts_at.astimezone(zone).isoformat(),
+        "ends_at": move.ends_at.astimezone(zone).isoformat(),
+        "reason": move.reason,
+    }
+
+
 @transaction.atomic
-def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[Appointment]:
+def reschedule(
+    *, actor, appointment: Appointment, starts_at: datetime, proposal: str | None = None
+) -> MoveProposal:
     """Moves the appointment to exactly `starts_at` (same length) and, for a course
     session, plans the course's later scheduled sessions again from it (the protocol's
-    intervals and tolerances). Returns every appointment moved."""
+    intervals and tolerances): exactly what `move_proposal` shows. With `proposal` (the
+    token of the proposal a user saw), a move that would now differ is a 409
+    `proposal_changed` carrying the new proposal, and nothing moves. Returns the
+    proposal saved."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
     lock_calendars(appointment.clinician_id, appointment.patient_id)
@@ -117,49 +91,40 @@ def reschedule(*, actor, appointment: Appointment, starts_at: datetime) -> list[
         .select_related("course__protocol", "practice", "clinician__practice")
         .get(pk=appointment.pk)
     )
-    if appointment.status != AppointmentStatus.SCHEDULED:
-        raise Conflict(f"A {appointment.status} appointment cannot be moved.", "not_scheduled")
-    clinician = appointment.clinician
     zone = practice_zone(appointment.practice)
-    refuse_move(appointment, starts_at, zone)
-    moving = [appointment]
-    if appointment.course_id is not None:
-        moving += list(
-            Appointment.objects.select_for_update()
-            .filter(
-                course_id=appointment.course_id,
-                sequence__gt=appointment.sequence,
-                status=AppointmentStatus.SCHEDULED,
-            )
-            .order_by("sequence")
-        )
-    length = appointment.ends_at - appointment.starts_at  # real time: both are UTC
-    course = appointment.course
-    schedule = _schedule_of(course, length) if course is not None else Schedule()
-    calendar = _calendar(clinician, starts_at, schedule, moving, appointment.patient_id)
-    targets = _new_places(appointment, moving, starts_at, length, calendar)
+    saved = move_proposal(appointment, starts_at, for_update=True)
+    if proposal is not None and proposal != saved.token:
+        raise _proposal_changed(saved, zone)
+    changes = saved.changes
     # One row at a time, the one moving away from the others first: PostgreSQL checks
     # the exclusion constraint per row, so moving in the wrong order would see a session
     # collide with its own sibling's old place.
-    order = list(zip(moving, targets, strict=True))
+    order = list(changes)
     if starts_at > appointment.starts_at:
         order.reverse()
     try:
         with transaction.atomic():
-            for moved, (start, end) in order:
-                moved.starts_at, moved.ends_at = start, end
+            for move in order:
+                moved = move.appointment
+                moved.starts_at, moved.ends_at = move.starts_at, move.ends_at
                 moved.save(update_fields=["starts_at", "ends_at", "updated_at"])
     except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
-        raise double_booking(clinician, targets, appointment.patient) from exc
+        targets = [(m.starts_at, m.ends_at) for m in changes]
+        raise double_booking(appointment.clinician, targets, appointment.patient) from exc
+    later = saved.later_moved
     audit.record(
         actor,
         Action.APPOINTMENT_RESCHEDULE,
         appointment,
         patient_id=appointment.patient_id,
-        summary=f"to {starts_at.astimezone(zone):%Y-%m-%d %H:%M}"
-        + (f", and {len(moving) - 1} later sessions" if len(moving) > 1 else ""),
+        summary=f"to {saved.starts_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        + (f", and {later} later session{'s' if later != 1 else ''}" if later else ""),
+        details={
+            "requested_starts_at": starts_at.astimezone(zone).isoformat(),
+            "moved": [change_details(m, zone) for m in changes],
+        },
     )
-    return moving
+    return saved
 
 
 def move_to_when_performed(*, actor, appointment: Appointment, performed_at: datetime) -> None:
@@ -272,8 +237,8 @@ def replan_proposal(course: Course, appointments: list[Appointment] | None = Non
         start = local(
             start.astimezone(zone).date() + timedelta(days=1), start.astimezone(zone).time(), zone
         )
-    schedule = _schedule_of(course, length)
-    calendar = _calendar(moving[0].clinician, start, schedule, moving, course.patient_id)
+    schedule = schedule_of(course, length)
+    calendar = calendar_for(moving[0].clinician, start, schedule, moving, course.patient_id)
     plan = plan_course_dates(
         start,
         course.initial_interval_days,
@@ -284,7 +249,7 @@ def replan_proposal(course: Course, appointments: list[Appointment] | None = Non
     )
     if plan.unplaced:
         unplaced = plan.unplaced[0]
-        raise _conflict(unplaced.sequence, unplaced.ideal_start, unplaced.reason)
+        raise conflict(unplaced.sequence, unplaced.ideal_start, unplaced.reason)
     placed = {s.sequence: s for s in plan.sessions}
     return Replan(last, [(a, placed[_sequence(a)].start, placed[_sequence(a)].end) for a in moving])
 

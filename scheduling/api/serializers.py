@@ -165,6 +165,49 @@ class AppointmentMoveSerializer(StrictSerializer):
     starts_at = serializers.DateTimeField()
 
 
+class MoveQuerySerializer(serializers.Serializer):
+    """The move's query: `dry_run=true` answers the proposal and saves nothing;
+    `proposal` (a dry run's token) makes the move a 409 `proposal_changed` when it would
+    now do anything else."""
+
+    dry_run = serializers.BooleanField(required=False, default=False)
+    proposal = serializers.CharField(required=False, max_length=64, default=None)
+
+
+class MoveChangeSerializer(serializers.Serializer):
+    """One appointment a move changes (scheduling.move_proposal.ProposedMove)."""
+
+    id = serializers.UUIDField(source="appointment.pk")
+    sequence = serializers.IntegerField(allow_null=True)
+    starts_at_before = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(
+        help_text='Why it goes there: "chosen time", "keeps the interval: 7 days after '
+        'session 2", "moved 1 day earlier: Saturday 14 Mar is closed (...)".'
+    )
+
+
+class MoveDryRunSerializer(serializers.Serializer):
+    """What the move would do (scheduling.move_proposal.MoveProposal); nothing saved."""
+
+    dry_run = serializers.SerializerMethodField(help_text="Always true: nothing was saved.")
+    proposal = serializers.CharField(
+        source="token",
+        help_text="Send it back as `?proposal=` with the real update: if the move would "
+        "then do anything else, it answers 409 `proposal_changed` and moves nothing.",
+    )
+    changes = MoveChangeSerializer(
+        many=True,
+        help_text="Every appointment that would change, in the course's order; those that "
+        "stay where they are are not listed.",
+    )
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_dry_run(self, obj) -> bool:
+        return True
+
+
 class CourseEndSerializer(StrictSerializer):
     reason = serializers.CharField(
         max_length=1000, help_text="Why the course ends before its last session (required)."

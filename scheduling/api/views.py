@@ -11,7 +11,12 @@ import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -35,7 +40,37 @@ from .serializers import (
     CourseCreateSerializer,
     CourseEndSerializer,
     CourseSerializer,
+    MoveDryRunSerializer,
+    MoveQuerySerializer,
 )
+
+MOVE_PARAMETERS = [
+    OpenApiParameter(
+        "dry_run",
+        bool,
+        required=False,
+        description="`true`: answer what the move would do (every appointment that would "
+        "change, and why) and save nothing; errors as for the move itself.",
+    ),
+    OpenApiParameter(
+        "proposal",
+        str,
+        required=False,
+        description="The `proposal` token of a dry run: if the move would now do anything "
+        "else, 409 `proposal_changed` with the new proposal, and nothing moves.",
+    ),
+]
+MOVE_RESPONSES = {
+    200: PolymorphicProxySerializer(
+        component_name="AppointmentOrMoveDryRun",
+        serializers=[AppointmentSerializer, MoveDryRunSerializer],
+        resource_type_field_name=None,
+    ),
+    409: OpenApiResponse(
+        description="Not moved: `reschedule_conflict` (a session cannot be placed), "
+        "`out_of_order`, `not_scheduled` or `proposal_changed`."
+    ),
+}
 
 
 class CourseViewSet(mixins.CreateModelMixin, PracticeReadOnlyViewSet):
@@ -137,21 +172,35 @@ class AppointmentViewSet(PracticeViewSet):
         )
         return Response(self.get_serializer(appointment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AppointmentMoveSerializer, responses=AppointmentSerializer)
+    @extend_schema(
+        request=AppointmentMoveSerializer, parameters=MOVE_PARAMETERS, responses=MOVE_RESPONSES
+    )
     def update(self, request, *args, **kwargs):
-        """Reschedule: a course session's later sessions move with it, or nothing moves."""
+        """Reschedule: a course session's later sessions move with it, or nothing moves.
+        With `?dry_run=true`, what would move and why, and nothing is saved."""
+        query = MoveQuerySerializer(data=request.query_params)
         with transaction.atomic():
             appointment = self.get_object()  # If-Match checked under the row lock
+            query.is_valid(raise_exception=True)
             body = AppointmentMoveSerializer(data=request.data)
             body.is_valid(raise_exception=True)
+            starts_at = body.validated_data["starts_at"]
+            if query.validated_data["dry_run"]:
+                proposal = rescheduling.preview_move(
+                    actor=request.user, appointment=appointment, starts_at=starts_at
+                )
+                return Response(MoveDryRunSerializer(proposal).data)
             rescheduling.reschedule(
                 actor=request.user,
                 appointment=appointment,
-                starts_at=body.validated_data["starts_at"],
+                starts_at=starts_at,
+                proposal=query.validated_data["proposal"],
             )
         return Response(self.get_serializer(self.get_queryset().get(pk=appointment.pk)).data)
 
-    @extend_schema(request=AppointmentMoveSerializer, responses=AppointmentSerializer)
+    @extend_schema(
+        request=AppointmentMoveSerializer, parameters=MOVE_PARAMETERS, responses=MOVE_RESPONSES
+    )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 

@@ -68,7 +68,9 @@ def _appointment(request, pk) -> Appointment:
     )
 
 
-def _render_appointment(request, appointment, form=None, conflict=None, status=200):
+def _render_appointment(
+    request, appointment, form=None, conflict=None, status=200, proposal=None, changed=False
+):
     zone = practice_zone(request.user.practice)
     start = appointment.starts_at.astimezone(zone)
     if form is None:
@@ -85,6 +87,8 @@ def _render_appointment(request, appointment, form=None, conflict=None, status=2
         "progress": selectors.progress_of([course]).get(course.pk) if course else None,
         "form": form,
         "conflict": conflict,
+        "proposal": proposal,
+        "proposal_changed": changed,
         "is_scheduled": appointment.status == AppointmentStatus.SCHEDULED,
         "week": iso_week(start.date()),
     }
@@ -100,8 +104,11 @@ def appointment_detail(request, pk):
 @practice_staff_required
 @require_POST
 def appointment_reschedule(request, pk):
-    """A new date and time. A course session takes the later sessions with it; when one
-    of them cannot follow, nothing moves and the page says which and why (409)."""
+    """A new date and time: first the proposal (every appointment that would change, and
+    why), saved only once confirmed. A course session takes the later sessions with it;
+    when one of them cannot follow, nothing moves and the page says which and why (409).
+    A confirmation whose proposal no longer holds shows the new one (409) and saves
+    nothing."""
     appointment = _appointment(request, pk)
     practice = request.user.practice
     zone = practice_zone(practice)
@@ -113,24 +120,47 @@ def appointment_reschedule(request, pk):
     if not form.is_valid():
         return _render_appointment(request, appointment, form, status=400)
     starts_at = local(form.cleaned_data["date"], form.cleaned_data["time"], zone)
+    confirmed = form.cleaned_data["proposal"]
     try:
-        moved = rescheduling.reschedule(
-            actor=request.user, appointment=appointment, starts_at=starts_at
+        if not confirmed:
+            proposal = rescheduling.preview_move(
+                actor=request.user, appointment=appointment, starts_at=starts_at
+            )
+            return _render_appointment(request, appointment, form, proposal=proposal)
+        saved = rescheduling.reschedule(
+            actor=request.user, appointment=appointment, starts_at=starts_at, proposal=confirmed
         )
     except Conflict as exc:
+        if exc.code == "proposal_changed":
+            proposal = rescheduling.preview_move(
+                actor=request.user, appointment=appointment, starts_at=starts_at
+            )
+            return _render_appointment(
+                request, appointment, form, proposal=proposal, changed=True, status=409
+            )
         return _render_appointment(request, appointment, form, conflict=exc.message, status=409)
     except InvalidInput as exc:
         add_service_errors(form, exc, {"starts_at": "date"})
         return _render_appointment(request, appointment, form, status=400)
-    label = f"Session {appointment.sequence}" if appointment.sequence else "The appointment"
-    text = f"{label} moved to {starts_at:%a %d %b %Y, %H:%M}."
-    if len(moved) > 1:
-        later = [m.sequence for m in moved[1:]]
-        text += f" Sessions {later[0]} to {later[-1]} moved with it, keeping the intervals."
-    messages.success(request, text)
+    messages.success(request, moved_message(saved))
     if appointment.course_id:
         return redirect("courses:detail", pk=appointment.course_id)
-    return _to_week(appointment.clinician_id, starts_at.date())
+    return _to_week(appointment.clinician_id, saved.starts_at.date())
+
+
+def moved_message(saved) -> str:
+    """What the move did: the appointment's new time as saved, and how many later
+    sessions moved with it."""
+    label = (
+        f"Session {saved.appointment.sequence}" if saved.appointment.sequence else "The appointment"
+    )
+    text = f"{label} moved to {saved.starts_at:%a %d %b %Y, %H:%M}."
+    later = saved.later_moved
+    if later:
+        text += f" {later} later session{'s' if later != 1 else ''} moved with it."
+    elif saved.appointment.course_id:
+        text += " No later session had to move."
+    return text
 
 
 def _to_week(clinician_id, day: date):

@@ -1,6 +1,6 @@
 """The calendar in real Chromium: a clinician books a course from a screening result
-(sees the proposed dates, confirms), finds it in the week view, moves session 2 and sees
-sessions 3 to 8 follow; a practice manager adds opening hours and a closure. Screenshots
+(sees the proposed dates, confirms), finds it in the week view, moves session 2 (sees
+what would move and why, confirms) and sees sessions 3 to 8 follow; a practice manager adds opening hours and a closure. Screenshots
 at desktop and tablet width go to tests/artifacts/; axe looks at every page."""
 
 import re
@@ -139,8 +139,11 @@ def test_clinician_books_a_course_sees_it_in_the_week_and_moves_session_two(
     page.get_by_label("New date").fill(dotted(new_day))
     page.get_by_label("New time").select_option("11:00")
     shoot_both(page, "calendar-appointment")
-    page.get_by_role("button", name="Move and re-plan the later sessions").click()
-    page.get_by_text("Sessions 3 to 8 moved with it").wait_for()
+    page.get_by_role("button", name="Propose the move").click()
+    page.get_by_role("button", name="Confirm the move").wait_for()
+    settle_and_check(page)
+    page.get_by_role("button", name="Confirm the move").click()
+    page.get_by_text("6 later sessions moved with it").wait_for()
     settle_and_check(page)
 
     starts = {
@@ -162,6 +165,61 @@ def test_clinician_books_a_course_sees_it_in_the_week_and_moves_session_two(
     settle_and_check(page)
     assert "✓ Mia Schulz" in page.locator(".cal__col--today").inner_text()
     shoot_both(page, "calendar-week-today")
+
+
+def test_a_move_shows_what_would_change_and_why_then_saves_exactly_that(
+    page, clinician_a, practice_a
+):
+    from scheduling.models import Closure
+
+    patient = PatientFactory(practice=practice_a, first_name="Clara", last_name="Engel")
+    services.create_screening(actor=clinician_a, patient=patient, indication="skin", **CONSENT)
+    monday = next_monday(practice_a)
+    course = booking.book_course(
+        actor=clinician_a,
+        patient=patient,
+        protocol_code="mesolift",
+        clinician_id=clinician_a.pk,
+        start=local(monday, time(10), practice_a.zone),
+        initial_interval_days=7,
+        targets=["elastosis"],
+    ).course
+    # Session 2 to Wednesday of week 2: session 3 would follow a week later, a day the
+    # practice is closed, so it moves a day, and the page says so.
+    new_day = monday + timedelta(days=9)
+    Closure.objects.create(practice=practice_a, day=new_day + timedelta(days=7), reason="Training")
+    before = list(course.appointments.order_by("sequence").values_list("starts_at", flat=True))
+    second = course.appointments.get(sequence=2)
+    sign_in(page, "clin_a", PASSWORD)
+    visit(page, f"/calendar/appointments/{second.pk}/")
+    page.get_by_label("New date").fill(dotted(new_day))
+    page.get_by_label("New time").select_option("14:00")
+    page.get_by_role("button", name="Propose the move").click()
+    table = page.get_by_role("table", name=re.compile("What would move"))
+    table.wait_for()
+    settle_and_check(page)
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(7)  # sessions 2 to 8; session 1 stays
+    assert "chosen time" in rows.nth(0).inner_text().lower()
+    off = table.locator("tr.proposal--moved")
+    assert "is closed (Training)" in off.first.inner_text()
+    after = list(course.appointments.order_by("sequence").values_list("starts_at", flat=True))
+    assert after == before  # nothing saved before confirming
+    shoot_both(page, "calendar-move-proposal")
+
+    shown = [
+        cell.inner_text() for cell in table.locator("tbody tr td:nth-child(3)").all()
+    ]  # the "To" column
+    page.get_by_role("button", name="Confirm the move").click()
+    page.get_by_text("Session 2 moved to").wait_for()
+    settle_and_check(page)
+    flash = page.get_by_text("Session 2 moved to").inner_text()
+    assert f"{new_day:%a %d %b %Y}, 14:00" in flash and "6 later sessions moved with it" in flash
+    saved = {a.sequence: a.starts_at.astimezone(practice_a.zone) for a in course.appointments.all()}
+    assert [f"{saved[n]:%a %d %b %Y, %H:%M}" for n in range(2, 9)] == [
+        text.split("\u2013")[0].strip() for text in shown
+    ]
+    shoot_both(page, "calendar-move-saved")
 
 
 def test_manager_adds_opening_hours_and_a_closure(page, manager_a, clinician_a, practice_a):
@@ -256,7 +314,7 @@ def test_not_ready_a_blocked_move_and_a_cancel_say_what_happened(page, clinician
     before = list(course.appointments.order_by("sequence").values_list("starts_at", flat=True))
     visit(page, f"/calendar/appointments/{second.pk}/")
     page.get_by_label("New date").fill(dotted(monday + timedelta(days=8)))
-    page.get_by_role("button", name="Move and re-plan the later sessions").click()
+    page.get_by_role("button", name="Propose the move").click()
     alert = page.get_by_role("alert").filter(has_text="Not moved.")
     alert.wait_for()
     settle_and_check(page)

@@ -217,9 +217,12 @@ def test_the_appointment_page_offers_move_and_cancel(browser_a, course):
 def test_moving_session_two_moves_three_to_eight_with_it(browser_a, course):
     second = course.appointments.get(sequence=2)
     before = dict(course.appointments.values_list("sequence", "starts_at"))
-    response = browser_a.post(
-        reverse("calendar:reschedule", args=[second.pk]), {"date": "17.09.2026", "time": "11:00"}
-    )
+    url = reverse("calendar:reschedule", args=[second.pk])
+    proposed = browser_a.post(url, {"date": "17.09.2026", "time": "11:00"})
+    assert proposed.status_code == 200  # first the proposal: nothing moved yet
+    assert dict(course.appointments.values_list("sequence", "starts_at")) == before
+    token = proposed.context["proposal"].token
+    response = browser_a.post(url, {"date": "17.09.2026", "time": "11:00", "proposal": token})
     assert response.status_code == 302
     assert response["Location"] == reverse("courses:detail", args=[course.pk])
     after = dict(course.appointments.values_list("sequence", "starts_at"))
@@ -228,7 +231,7 @@ def test_moving_session_two_moves_three_to_eight_with_it(browser_a, course):
     assert after[3] == at(24, 11)  # a week later, at the new time
     assert all(after[n] != before[n] for n in range(2, 9))
     page = browser_a.get(response["Location"]).content.decode()
-    assert "Session 2 moved to Thu 17 Sep 2026, 11:00. Sessions 3 to 8 moved with it" in page
+    assert "Session 2 moved to Thu 17 Sep 2026, 11:00. 6 later sessions moved with it." in page
     assert AuditEntry.objects.filter(action="appointment.reschedule").count() == 1
 
 
