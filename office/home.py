@@ -1,7 +1,9 @@
 """What each role sees first after signing in: its work queues.
 
-- Clinician: open adverse events awaiting follow-up, cautions awaiting acknowledgement,
-  deferred patients due for re-screening, the patients they opened last.
+- Clinician: their day (today's appointments, who is next and what each needs; tomorrow's
+  below, `office.today`), open adverse events awaiting follow-up, cautions awaiting
+  acknowledgement, deferred patients due for re-screening, the patients they opened
+  last.
 - Practice manager: the practice at a glance and its staff.
 - Network admin: anonymous figures per member practice.
 
@@ -23,6 +25,8 @@ from patients import selectors
 from patients.deferral import rescreen_due_on
 from patients.selectors import empty_figures, network_figures, practice_at_a_glance
 from sessions.open_events import open_adverse_events, outcome_label
+
+from .today import agenda_for
 
 # Rows per queue on the home page; the heading gives the full count.
 QUEUE_LENGTH = 15
@@ -86,6 +90,7 @@ def _clinician_context(user) -> dict:
         "rescreen_days": days,
         "recent": selectors.recently_viewed_patients(user, limit=RECENT_PATIENTS),
         "today": today,
+        "agenda": agenda_for(user, user, [today, today + timedelta(days=1)], timezone.now()),
     }
 
 

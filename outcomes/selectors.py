@@ -1,7 +1,10 @@
-"""The course timeline's read: the patient's appointments, records with their passes,
-lots and amendments, measures, photo counts and adverse events, in a constant number of
-queries, turned into timelines by the pure sessions.timeline. It lives here, the lowest
-app that sees courses, records and outcomes at once (docs/architecture.md)."""
+"""Reads that see courses, records and outcomes at once; they live here, the lowest app
+that does (docs/architecture.md):
+
+- the course timeline: the patient's appointments, records with their passes, lots and
+  amendments, measures, photo counts and adverse events, in a constant number of
+  queries, turned into timelines by the pure sessions.timeline;
+- which patients have a finished course still to survey (the clinician's day)."""
 
 from collections.abc import Sequence
 
@@ -129,3 +132,17 @@ def _current_passes(actor, patient: Patient, versions: dict) -> dict:
         if version == versions.get(record_id):
             current[record_id].append(PassDone(technique, region, volume_ml, LotDone(lot_number)))
     return current
+
+
+def patients_with_survey_due(actor, patient_ids) -> set:
+    """Which of these patients finished a course that has no survey yet (one query, none
+    without patients): the satisfaction question is asked once a course is done."""
+    ids = list(dict.fromkeys(patient_ids))
+    if not ids:
+        return set()
+    return set(
+        scoped(Course, actor)
+        .filter(patient_id__in=ids, status=Course.Status.COMPLETED, survey__isnull=True)
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )

@@ -116,6 +116,22 @@ def latest_full_screenings(actor, patient: Patient) -> list[Screening]:
     )
 
 
+def herpes_prone_patients(actor, patient_ids: Iterable) -> set:
+    """Which of these patients' latest screening of some indication names a tendency to
+    herpes (they get prophylaxis before every session): one query, none without
+    patients."""
+    ids = list(dict.fromkeys(patient_ids))
+    if not ids:
+        return set()
+    rows = (
+        scoped(Screening, actor)
+        .filter(patient_id__in=ids)
+        .filter(pk=_newest_of_its_kind())
+        .values_list("patient_id", "conditions")
+    )
+    return {patient for patient, conditions in rows if "herpes" in (conditions or [])}
+
+
 def _newest_of_its_kind() -> Subquery:
     """The id of the newest screening of the outer row's patient and indication."""
     newest = Screening.objects.filter(

@@ -2,14 +2,16 @@
 practice manager and a network admin see first."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
 
 from mesoplan.audit import Action, record
+from mesoplan.clock import practice_zone
 from patients import services
+from scheduling.models import Appointment
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 from tests.journeys.conftest import settle_and_check, sign_in
 from tests.journeys.test_staff import shoot_both
@@ -48,6 +50,25 @@ def busy_practice(clinician_a, manager_a, practice_a, practice_b):
     _screen(clinician_a, patients[4], [])
     for patient in reversed(patients):
         record(clinician_a, Action.PATIENT_VIEW, patient, patient_id=patient.pk)
+    # The clinician's day: three appointments today (the first one done), one tomorrow.
+    zone = practice_zone(practice_a)
+    midnight = datetime.combine(timezone.now().astimezone(zone).date(), time.min, tzinfo=zone)
+    for hours, patient, kind, status in (
+        (8, patients[4], "consultation", "completed"),
+        (10, patients[1], "maintenance", "scheduled"),
+        (15, patients[0], "maintenance", "scheduled"),
+        (33, patients[3], "consultation", "scheduled"),
+    ):
+        start = midnight + timedelta(hours=hours)
+        Appointment.objects.create(
+            practice=practice_a,
+            patient=patient,
+            clinician=clinician_a,
+            kind=kind,
+            status=status,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        )
     colleague = ClinicianFactory(practice=practice_b)
     for n in range(4):
         patient = PatientFactory(practice=practice_b)
@@ -59,6 +80,9 @@ def test_each_role_sees_its_work_first(page, busy_practice, network_admin):
     sign_in(page, "clin_a", PASSWORD)
     page.get_by_role("heading", name="Cautions awaiting acknowledgement").wait_for()
     assert page.get_by_role("link", name="Greta Lorenz").first.is_visible()
+    day = page.get_by_role("region", name=re.compile(r"^Today, "))
+    assert day.get_by_role("link", name="Ida Roth", exact=True).is_visible()
+    assert day.get_by_text("Herpes prophylaxis").is_visible()  # Ida tends to herpes
     shoot_both(page, "home-clinician-queues")
     page.get_by_role("button", name="Sign out").click()
     settle_and_check(page)
