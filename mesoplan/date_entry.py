@@ -12,6 +12,7 @@ from datetime import date
 
 from django import forms
 
+from mesoplan.date_bounds import OUT_OF_RANGE, is_within
 from mesoplan.models import DateFormat
 
 ISO_DAY = "%Y-%m-%d"
@@ -85,6 +86,20 @@ class PracticeDateField(forms.DateField):
 
     def explain(self, label: str, example: str) -> str:
         return f"As {label}, for example {example}."
+
+    def to_python(self, value):
+        """The date, refused with a message when it lies outside 1900-2199
+        (mesoplan.date_bounds): "31.12.9999" is a typing error, not a 500.
+
+        >>> PracticeDateField().clean("31.12.9999")
+        Traceback (most recent call last):
+        ...
+        django.core.exceptions.ValidationError: ['Enter a date between 1900 and 2199.']
+        """
+        day = super().to_python(value)
+        if day is not None and not is_within(day):
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        return day
 
 
 class PracticeMonthField(PracticeDateField):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_now, practice_today, practice_zone
+from mesoplan.date_bounds import OUT_OF_RANGE, is_within
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.form_errors import add_service_errors
 from mesoplan.models import User
@@ -218,6 +219,9 @@ def _shown_day(request, *, show_date: bool) -> tuple[date, CalendarDateForm, boo
         form.add_error("week", "Write the week as 2026-W37.")
         return today, form, False
     shown = form.cleaned_data["date"] or monday or today
+    if not is_within(shown):  # a week as 9999-W52: its next week overflows
+        form.add_error("week" if week else "date", OUT_OF_RANGE)
+        return today, form, False
     initial = {"date": shown} if show_date else {}
     return shown, CalendarDateForm(initial=initial, date_format=practice.date_format), True
 
