@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from .models import Appointment, AppointmentKind, AppointmentStatus
 
@@ -65,11 +65,17 @@ def clinician_calendar(clinician) -> bytes:
 
 
 def render_calendar(name: str, events: Iterable[Event]) -> bytes:
-    """A VCALENDAR with one VEVENT per item of `events`."""
+    r"""A VCALENDAR with one VEVENT per item of `events`. The name is TEXT as RFC 5545
+    writes it (line breaks, commas and semicolons escaped): icalendar leaves an X-
+    property's value raw, and a staff name with a line break made the feed a 500.
+
+    >>> b"X-WR-CALNAME:Lena\\nEvil\\, Inc." in render_calendar("Lena\nEvil, Inc.", [])
+    True
+    """
     cal = Calendar()
     cal.add("prodid", "-//MesoPlan//Clinician calendar//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))
     for event in events:
         cal.add_component(event)
     return cal.to_ical()

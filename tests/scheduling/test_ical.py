@@ -43,3 +43,19 @@ def test_a_move_keeps_the_uid_and_a_cancellation_says_so(api_a, clinician_a, rea
     moved = by_uid[f"{second['id']}@mesoplan"]
     assert moved.decoded("dtstart").isoformat() == "2026-09-15T09:00:00+00:00"
     assert str(by_uid[f"{course['appointments'][0]['id']}@mesoplan"]["status"]) == "CANCELLED"
+
+
+def test_a_line_break_in_a_staff_name_is_escaped_in_both_feeds(api_a, client, clinician_a):
+    """Issue 16.B.1: a staff name with a line break made both feeds a 500; the name is
+    TEXT as RFC 5545 writes it, and a calendar app reads it back whole."""
+    clinician_a.first_name = "Lena\r\nBEGIN:VEVENT"
+    clinician_a.last_name = "Roth, Dr.; MD"
+    clinician_a.save(update_fields=["first_name", "last_name"])
+    ics = api_a.get(f"/api/v1/clinicians/{clinician_a.pk}/calendar.ics")
+    feed = client.get(api_a.get(f"/api/v1/clinicians/{clinician_a.pk}/").json()["feed_url"])
+    for response in (ics, feed):
+        assert response.status_code == 200
+        lines = response.content.decode().split("\r\n")
+        assert "X-WR-CALNAME:MesoPlan: Lena\\nBEGIN:VEVENT Roth\\, Dr.\\; MD" in lines
+        assert "BEGIN:VEVENT" not in lines  # the name is text: no event smuggled in
+        assert events(response.content) == []
