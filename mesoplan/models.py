@@ -9,6 +9,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .roles import Role
@@ -107,7 +108,11 @@ class User(AbstractUser):
                     # Superusers created on the command line may have no scope yet.
                     | Q(is_superuser=True)
                 ),
-            )
+            ),
+            # Staff type usernames by hand and the lock-out counts per typed name: two
+            # that differ only in case are one, and two parallel creations cannot both
+            # win (a check in Python alone lost that race).
+            models.UniqueConstraint(Lower("username"), name="username_unique_ignoring_case"),
         ]
 
     @property

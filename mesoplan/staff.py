@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -124,7 +124,11 @@ def create_staff(
         temporary = password = generate_temporary_password()
     _check_password(password, member)
     member.set_password(password)
-    member.save()
+    try:
+        with transaction.atomic():  # a savepoint: the race's loser answers a form error
+            member.save()
+    except IntegrityError as exc:
+        raise InvalidInput({"username": ["This username is already taken."]}) from exc
     audit.record(
         actor,
         Action.STAFF_CREATE,

@@ -166,7 +166,9 @@ def add_closures(*, actor, first: date, last: date | None = None, reason: str = 
         for day in days
         if day not in taken
     ]
-    Closure.objects.bulk_create(new)
+    # A manager adding the same day twice at once: the unique (practice, day) keeps one,
+    # and the other request finds it closed instead of failing.
+    Closure.objects.bulk_create(new, ignore_conflicts=True)
     audit.record(
         actor, Action.CLOSURE_ADD, actor.practice, summary=_summary_of_days(first, last, reason)
     )
