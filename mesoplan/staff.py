@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -75,9 +76,12 @@ def _label(member: User) -> str:
 
 def end_sessions_and_tokens(member: User) -> None:
     """Signs the member out everywhere: deletes their API token and their browser
-    sessions. Django keeps no index from a user to their sessions, so the live ones are
-    read (a practice network has a few hundred at most)."""
+    sessions, and revokes their private calendar feed URL (a new one is issued; the old
+    one never works again, even after a reactivation). Django keeps no index from a user
+    to their sessions, so the live ones are read (a practice network has a few hundred
+    at most)."""
     Token.objects.filter(user=member).delete()
+    User.objects.filter(pk=member.pk).update(calendar_feed_version=F("calendar_feed_version") + 1)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     member_id = str(member.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from lots import urls as lots_urls
 from mesoplan import views
 from mesoplan.api.urls import urlpatterns as api_v1
+from mesoplan.auth.one_at_a_time import InTurnAuthenticationForm
 from office.urls import audit_urls, staff_urls
 from office.views.home import home
 from outcomes import urls as outcomes_urls
@@ -25,7 +26,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=InTurnAuthenticationForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

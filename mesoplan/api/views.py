@@ -1,4 +1,3 @@
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
@@ -6,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mesoplan.auth.one_at_a_time import authenticate_in_turn
 from mesoplan.selectors import clinicians_for
 
 from .base import PracticeReadOnlyViewSet
@@ -32,7 +32,8 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         # Django's request (not DRF's wrapper) so django-axes can count and lock; for a
         # locked username AxesMiddleware replaces this answer with the 429 (auth/lockout.py).
-        user = authenticate(request._request, **serializer.validated_data)
+        # One attempt per username at a time: the lock-out counts every failure.
+        user = authenticate_in_turn(request._request, **serializer.validated_data)
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": ["Unable to sign in with the username and password given."]},

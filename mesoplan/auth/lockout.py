@@ -49,3 +49,14 @@ def locked_out_usernames(usernames: Iterable[str]) -> set[str]:
         .filter(failures__gte=get_failure_limit(None, None))  # type: ignore[arg-type]
     )
     return {row["username"] for row in rows}
+
+
+def sign_out_when_locked_out(sender, request=None, username=None, **kwargs) -> None:
+    """axes' `user_locked_out`: the account whose username just locked out is signed out
+    everywhere (its API token no longer works, like its sessions), so a stolen token
+    does not outlive the lock-out that guesses trigger."""
+    from mesoplan.models import User
+    from mesoplan.staff import end_sessions_and_tokens
+
+    for member in User.objects.filter(username__iexact=username or ""):
+        end_sessions_and_tokens(member)
