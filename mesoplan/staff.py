@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import Conflict, InvalidInput
-from mesoplan.models import User
+from mesoplan.models import Practice, User
 from mesoplan.roles import PRACTICE_ROLES, Role, require_practice_manager
 from mesoplan.tenancy import ensure_in_scope
 
@@ -143,6 +143,41 @@ def create_staff(
     return NewAccount(user=member, temporary_password=temporary)
 
 
+def keep_a_manager(member: User, *, role: str, is_active: bool) -> None:
+    """409 when the change would leave the member's practice without an active practice
+    manager. Takes the practice's row lock first, as the database's trigger does on
+    PostgreSQL, so two managers demoting each other at once cannot both succeed."""
+    losing = (
+        member.role == Role.PRACTICE_MANAGER
+        and member.is_active
+        and not (role == Role.PRACTICE_MANAGER and is_active)
+    )
+    if not losing or member.practice_id is None:
+        return
+    Practice.objects.select_for_update().filter(pk=member.practice_id).first()
+    others = User.objects.filter(
+        practice_id=member.practice_id, role=Role.PRACTICE_MANAGER, is_active=True
+    ).exclude(pk=member.pk)
+    if not others.exists():
+        raise Conflict(
+            "The practice keeps at least one active practice manager: make someone else "
+            "a manager first.",
+            "last_manager",
+        )
+
+
+def _save_keeping_a_manager(member: User, fields: list[str]) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: the trigger's refusal answers a 409
+            member.save(update_fields=fields)
+    except IntegrityError as exc:
+        raise Conflict(
+            "The practice keeps at least one active practice manager: make someone else "
+            "a manager first.",
+            "last_manager",
+        ) from exc
+
+
 @transaction.atomic
 def update_staff(*, actor, member: User, **changes: str) -> User:
     """Changes names, e-mail or role. A manager cannot change their own role (the
@@ -167,7 +202,18 @@ def update_staff(*, actor, member: User, **changes: str) -> User:
         member.full_clean(exclude=["password"])
     except ValidationError as exc:
         raise InvalidInput(exc.message_dict) from exc
-    member.save(update_fields=changed)
+    if before:
+        keep_a_manager(
+            User(
+                pk=member.pk,
+                practice_id=member.practice_id,
+                role=before["role"],
+                is_active=member.is_active,
+            ),
+            role=member.role,
+            is_active=member.is_active,
+        )
+    _save_keeping_a_manager(member, changed)
     details: dict = {"fields": changed}
     if before:
         details["role"] = [before["role"], member.role]
@@ -185,8 +231,9 @@ def deactivate_staff(*, actor, member: User) -> User:
         raise Conflict("You cannot deactivate your own account.", "own_account")
     if not member.is_active:
         return member
+    keep_a_manager(member, role=member.role, is_active=False)
     member.is_active = False
-    member.save(update_fields=["is_active"])
+    _save_keeping_a_manager(member, ["is_active"])
     end_sessions_and_tokens(member)
     audit.record(actor, Action.STAFF_DEACTIVATE, member, summary=_label(member))
     return member
