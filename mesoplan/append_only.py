@@ -7,7 +7,35 @@ erasure, stays possible); on the embedded SQLite set-up UPDATE is refused (DELET
 possible so that test databases can be flushed).
 """
 
+from django.apps import apps
 from django.db import migrations
+
+# Every append-only model, by label: the one registry that the app role's grants
+# (`manage.py grant_app_role`) and the guards' test (tests/mesoplan/test_append_only_registry.py)
+# read, so a new record kind cannot get its trigger and miss its REVOKE, or the reverse.
+APPEND_ONLY_MODELS = (
+    "mesoplan.AuditEntry",
+    "patients.Screening",
+    "patients.ScreeningAcknowledgement",
+    "patients.HistoricalPatient",
+    "patients.PhotographyConsent",
+    "clinical_sessions.PreSessionCheck",
+    "clinical_sessions.SessionRecord",
+    "clinical_sessions.SessionAmendment",
+    "clinical_sessions.Pass",
+    "clinical_sessions.AdverseEvent",
+    "clinical_sessions.AdverseEventLot",
+    "clinical_sessions.AdverseEventFollowUp",
+    "outcomes.OutcomeMeasure",
+    "outcomes.Photo",
+    "outcomes.Survey",
+)
+
+
+def append_only_tables() -> list[str]:
+    """The tables of the append-only models, sorted."""
+    return sorted(apps.get_model(label)._meta.db_table for label in APPEND_ONLY_MODELS)
+
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION mesoplan_append_only() RETURNS trigger AS $$

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from mesoplan.append_only import append_only_tables
 from patients import services
 from tests.factories import PatientFactory
 
@@ -49,12 +50,10 @@ def test_the_app_role_owns_nothing_and_cannot_rewrite_records(app_connection, cl
     ).fetchone()[0]
     assert owned == 0
     # It cannot rewrite clinical, history or audit rows, nor empty or unguard a table.
-    for table in (
-        "patients_screening",
-        "patients_screeningacknowledgement",
-        "patients_historicalpatient",
-        "mesoplan_auditentry",
-    ):
+    # Every append-only table, from the one registry (15 of them; 4 before).
+    tables = append_only_tables()
+    assert "clinical_sessions_sessionrecord" in tables and "outcomes_survey" in tables
+    for table in tables:
         assert "permission denied" in _refused(conn, f"UPDATE {table} SET id = id")
         assert "permission denied" in _refused(conn, f"DELETE FROM {table}")
         assert "permission denied" in _refused(conn, f"TRUNCATE {table}")

@@ -14,13 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
-# Append-only records (their triggers are installed by mesoplan.append_only).
-APPEND_ONLY_TABLES = (
-    "patients_screening",
-    "patients_screeningacknowledgement",
-    "patients_historicalpatient",
-    "mesoplan_auditentry",
-)
+from mesoplan.append_only import append_only_tables
 
 
 class Command(BaseCommand):
@@ -62,7 +56,7 @@ class Command(BaseCommand):
                 "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}",
             ):
                 cursor.execute(sql.SQL(statement).format(name))
-            for table in APPEND_ONLY_TABLES:
+            for table in append_only_tables():
                 cursor.execute(
                     sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(
                         sql.Identifier(table), name
