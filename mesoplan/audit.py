@@ -36,6 +36,7 @@ class Action:
     COURSE_BOOK = "course.book"
     COURSE_REPLAN = "course.replan"
     COURSE_END = "course.end"
+    APPOINTMENT_BOOK = "appointment.book"
     APPOINTMENT_RESCHEDULE = "appointment.reschedule"
     APPOINTMENT_CANCEL = "appointment.cancel"
     APPOINTMENT_PERFORMED_EARLIER = "appointment.performed_earlier"
@@ -81,6 +82,7 @@ class Action:
         COURSE_BOOK: "Course booked",
         COURSE_REPLAN: "Course re-planned from its latest session",
         COURSE_END: "Course ended early",
+        APPOINTMENT_BOOK: "Appointment booked",
         APPOINTMENT_RESCHEDULE: "Appointment moved",
         APPOINTMENT_CANCEL: "Appointment cancelled",
         APPOINTMENT_PERFORMED_EARLIER: "Appointment moved to when it was performed",

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mesoplan import audit
 from mesoplan.audit import Action
+from mesoplan.clock import practice_zone
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
 from mesoplan.roles import Role, works_in_practice
@@ -319,4 +320,13 @@ def book_appointment(
             )
     except IntegrityError as exc:
         raise double_booking(clinician, period, patient) from exc
+    zone = practice_zone(patient.practice)
+    audit.record(
+        actor,
+        Action.APPOINTMENT_BOOK,
+        appointment,
+        patient_id=patient.pk,
+        summary=f"{appointment.get_kind_display()} with {clinician.display_name}, "
+        f"{starts_at.astimezone(zone):%Y-%m-%d %H:%M}",
+    )
     return appointment

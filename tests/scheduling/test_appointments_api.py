@@ -168,3 +168,25 @@ def test_time_filters_take_any_offset_a_client_can_send(api_a, param, value, sta
     assert response.status_code == status, response.content
     if status == 400:
         assert param in response.json()
+
+
+def test_a_single_booking_is_audited(api_a, clinician_a, ready_patient):
+    """Issue 16.B.3: booking a consultation or a maintenance visit writes its audit entry,
+    as every other change of the calendar does."""
+    from mesoplan.models import AuditEntry
+
+    response = api_a.post(
+        "/api/v1/appointments/",
+        {
+            "patient": str(ready_patient.pk),
+            "clinician": str(clinician_a.pk),
+            "kind": "consultation",
+            "starts_at": "2026-09-09T10:00:00+02:00",
+            "ends_at": "2026-09-09T10:30:00+02:00",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    entry = AuditEntry.objects.get(action="appointment.book")
+    assert entry.object_id == response.json()["id"] and entry.patient_id == ready_patient.pk
+    assert entry.summary.startswith("Consultation with ") and "2026-09-09 10:00" in entry.summary
