@@ -163,14 +163,16 @@ def test_every_parametrised_url_is_covered():
     assert not missing, f"add these URLs to OBJECT_URLS in {__file__}: {missing}"
 
 
+@pytest.mark.parametrize("who", ["clinician_b", "manager_b"])
 @pytest.mark.parametrize("url_name", sorted(OBJECT_URLS))
-def test_other_practice_gets_404_and_changes_nothing(
-    url_name, request, client, api_for, clinician_b
-):
+def test_other_practice_gets_404_and_changes_nothing(url_name, who, request, client, api_for):
+    """Whatever the role: another practice's object is not found (404), even where the
+    role could not act on it anyway (the lookup comes before the role check)."""
+    stranger = request.getfixturevalue(who)
     world = _world(request)
     url = reverse(url_name, kwargs=OBJECT_URLS[url_name](world))
-    api = api_for(clinician_b)
-    client.force_login(clinician_b)
+    api = api_for(stranger)
+    client.force_login(stranger)
     before = snapshot()
     seen = []
     # Browser pages know only the session; API endpoints take both token and session.

@@ -216,9 +216,9 @@ def _render_record(request, appointment, record):
 @require_http_methods(["GET", "POST"])
 def session_amend(request, pk):
     """Correct a recorded session: a new version with its reason; the original stays."""
+    appointment = _appointment(request, pk)  # another practice's: 404 whatever the role
     if not is_clinician(request.user):
         raise PermissionDenied("Only a clinician corrects a session record.")
-    appointment = _appointment(request, pk)
     record = _record_of(request, appointment)
     if record is None:
         return redirect("calendar:session", pk=appointment.pk)
