@@ -7,6 +7,9 @@ the root, instead of by each endpoint:
   before anything reads or parses it: 413. A view marked with `allows_body_up_to`
   (the photo uploads) takes up to the limit it names instead, and only that view: the
   URL is resolved only for a body over the ordinary limit;
+- a chunked body (Transfer-Encoding without a Content-Length) is refused: 411. Django
+  reads a body by its Content-Length, so it would read the chunks as an empty body and
+  act on nothing the client sent, and the size guard could not see it either;
 - answers to signed-in requests and to the API carry `Cache-Control: no-store`: patient
   data must not stay in the cache of a shared clinic workstation or a proxy.
 """
@@ -57,6 +60,11 @@ def _too_large(request) -> int | None:
     return limit if limit is not None and length > limit else None
 
 
+def _is_chunked(request) -> bool:
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,6 +72,11 @@ class RequestGuardMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
+        if _is_chunked(request):
+            return JsonResponse(
+                {"detail": "Send the body with a Content-Length: chunked bodies are refused."},
+                status=411,
+            )
         if (limit := _too_large(request)) is not None:
             return JsonResponse(
                 {"detail": f"The request body is larger than {limit} bytes."}, status=413

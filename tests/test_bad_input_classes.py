@@ -143,3 +143,19 @@ def test_a_multipart_form_with_a_nul_is_a_400_and_stores_nothing(
     assert response.status_code == 400, response.content
     assert "NUL" in response.json()["detail"]
     assert not session.photos.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/patients/", "/api/v1/auth/token/", "/patients/new/"])
+def test_a_chunked_body_without_a_length_is_refused(api_a, browser_a, url):
+    """Issue 16.B.3: behind gunicorn a chunked body reaches Django with no Content-Length
+    and was read as empty (a POST acting on nothing the client sent): 411."""
+    from patients.models import Patient
+
+    caller = browser_a if not url.startswith("/api/") else api_a
+    before = Patient.objects.count()
+    response = caller.generic(
+        "POST", url, b"", content_type="application/json", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["detail"]
+    assert Patient.objects.count() == before
