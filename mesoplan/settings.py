@@ -240,8 +240,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 PHOTO_UPLOAD_MAX_BODY = PHOTO_MAX_BYTES + 256 * 1024
 # Width x height above this is refused before the pixels are decoded (a decompression
-# bomb: a small file that unpacks to gigabytes). 50 million covers a 48 MP phone camera.
-PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+# bomb: a small file that unpacks to gigabytes). 24 MP is a 6000 x 4000 camera, twice a
+# phone's usual 12 MP photo; a 7071 x 7071 PNG (the old 50 MP limit) took 12 s and 1 GB of
+# one worker to decode and re-encode. A practice with a larger camera raises it.
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=24_000_000)
 # A patient's one-time survey link expires after this many days.
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 

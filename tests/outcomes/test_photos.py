@@ -362,3 +362,14 @@ def test_a_photo_of_a_region_the_course_does_not_treat_is_refused(clinician_a):
             upload=upload(image_bytes()),
         )
     assert caught.value.errors == {"region": ["A skin course does not treat this region."]}
+
+
+def test_the_default_refuses_what_no_clinic_camera_makes(clinician_a, session):
+    """Issue 16.B.3: 7071 x 7071 pixels (50 MP) took 12 s and 1 GB of a worker; the
+    default limit is 24 MP (6000 x 4000), refused from the header before decoding."""
+    with pytest.raises(InvalidInput) as caught:
+        add(clinician_a, session, png_claiming(7071, 7071), name="large.png")
+    assert "at most 24,000,000 pixels" in caught.value.errors["image"][0]
+    with pytest.raises(InvalidInput) as camera:  # only a header: unreadable, not too large
+        add(clinician_a, session, png_claiming(6000, 4000), name="camera.png")
+    assert "pixels are accepted" not in camera.value.errors["image"][0]
