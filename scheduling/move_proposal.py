@@ -249,7 +249,11 @@ def later_sessions(appointment: Appointment, *, for_update: bool = False) -> lis
 
 
 def move_proposal(
-    appointment: Appointment, starts_at: datetime, *, for_update: bool = False
+    appointment: Appointment,
+    starts_at: datetime,
+    *,
+    length: timedelta | None = None,
+    for_update: bool = False,
 ) -> MoveProposal:
     """Every appointment that moving `appointment` to exactly `starts_at` would change,
     each with its reason; or the refusal the move would give (400 in the past, 409
@@ -260,7 +264,8 @@ def move_proposal(
     zone = practice_zone(appointment.practice)
     refuse_move(appointment, starts_at, zone)
     starts_at = starts_at.astimezone(zone)
-    length = appointment.ends_at - appointment.starts_at  # real time: both are UTC
+    if length is None:  # the length kept: real time, both are UTC
+        length = appointment.ends_at - appointment.starts_at
     moving = [appointment, *later_sessions(appointment, for_update=for_update)]
     course = appointment.course
     schedule = schedule_of(course, length) if course is not None else Schedule()

@@ -41,12 +41,14 @@ def _require_staff(actor) -> None:
         raise Conflict("Only practice staff can change appointments.", "not_practice_staff")
 
 
-def preview_move(*, actor, appointment: Appointment, starts_at: datetime) -> MoveProposal:
+def preview_move(
+    *, actor, appointment: Appointment, starts_at: datetime, length: timedelta | None = None
+) -> MoveProposal:
     """What `reschedule` would do, every change with its reason, or the refusal it would
     give; nothing is written (no audit entry either: it is a read)."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
-    return move_proposal(appointment, starts_at)
+    return move_proposal(appointment, starts_at, length=length)
 
 
 def _proposal_changed(proposal: MoveProposal, zone) -> Conflict:
@@ -75,9 +77,15 @@ def change_details(move: ProposedMove, zone) -> dict:
 
 @transaction.atomic
 def reschedule(
-    *, actor, appointment: Appointment, starts_at: datetime, proposal: str | None = None
+    *,
+    actor,
+    appointment: Appointment,
+    starts_at: datetime,
+    length: timedelta | None = None,
+    proposal: str | None = None,
 ) -> MoveProposal:
-    """Moves the appointment to exactly `starts_at` (same length) and, for a course
+    """Moves the appointment to exactly `starts_at` (the same length, or `length`: for a
+    course session, its later sessions take it too) and, for a course
     session, plans the course's later scheduled sessions again from it (the protocol's
     intervals and tolerances): exactly what `move_proposal` shows. With `proposal` (the
     token of the proposal a user saw), a move that would now differ is a 409
@@ -92,7 +100,7 @@ def reschedule(
         .get(pk=appointment.pk)
     )
     zone = practice_zone(appointment.practice)
-    saved = move_proposal(appointment, starts_at, for_update=True)
+    saved = move_proposal(appointment, starts_at, length=length, for_update=True)
     if proposal is not None and proposal != saved.token:
         raise _proposal_changed(saved, zone)
     changes = saved.changes

@@ -1,5 +1,7 @@
 """Courses, appointments and each clinician's calendar feed as API.md describes them."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -161,8 +163,65 @@ class AppointmentCreateSerializer(StrictSerializer):
     ends_at = serializers.DateTimeField()
 
 
+# The representation's fields a move may carry back unchanged (API.md: "A client may
+# write back the representation it read"); `updated_at` is the server's and ignored.
+WRITTEN_BACK = ("id", "patient", "clinician", "course", "kind", "sequence", "status")
+LONGEST_APPOINTMENT = timedelta(hours=12)
+
+
 class AppointmentMoveSerializer(StrictSerializer):
+    """A move: `starts_at` alone keeps the length; with `ends_at`, a new length. The
+    rest of the appointment's representation may come back as it was read."""
+
     starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(
+        required=False, help_text="A new end (a new length); without it the length is kept."
+    )
+    id = serializers.UUIDField(required=False, help_text="Ignored when unchanged.")
+    patient = serializers.UUIDField(required=False, help_text="Ignored when unchanged.")
+    clinician = serializers.UUIDField(required=False, help_text="Ignored when unchanged.")
+    course = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Ignored when unchanged."
+    )
+    kind = serializers.CharField(required=False, help_text="Ignored when unchanged.")
+    sequence = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Ignored when unchanged."
+    )
+    status = serializers.CharField(required=False, help_text="Ignored when unchanged.")
+    updated_at = serializers.DateTimeField(required=False, help_text="Ignored.")
+
+    def validate(self, attrs):
+        ends_at = attrs.get("ends_at")
+        if ends_at is not None:
+            length = ends_at - attrs["starts_at"]
+            if length <= timedelta(0):
+                raise serializers.ValidationError({"ends_at": ["The end must be after the start."]})
+            if length > LONGEST_APPOINTMENT:
+                raise serializers.ValidationError(
+                    {"ends_at": ["An appointment lasts at most 12 hours."]}
+                )
+        return attrs
+
+    def changed_fields(self, appointment) -> dict:
+        """{field: error} for the written-back fields that differ from the appointment."""
+        current = {
+            "id": appointment.pk,
+            "patient": appointment.patient_id,
+            "clinician": appointment.clinician_id,
+            "course": appointment.course_id,
+            "kind": appointment.kind,
+            "sequence": appointment.sequence,
+            "status": appointment.status,
+        }
+        return {
+            name: ["A move cannot change this; it was left as it is."]
+            for name in WRITTEN_BACK
+            if name in self.validated_data and self.validated_data[name] != current[name]
+        }
+
+    def length(self):
+        ends_at = self.validated_data.get("ends_at")
+        return None if ends_at is None else ends_at - self.validated_data["starts_at"]
 
 
 class MoveQuerySerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeViewSet
@@ -184,16 +185,22 @@ class AppointmentViewSet(PracticeViewSet):
             query.is_valid(raise_exception=True)
             body = AppointmentMoveSerializer(data=request.data)
             body.is_valid(raise_exception=True)
+            if changed := body.changed_fields(appointment):
+                raise ValidationError(changed)
             starts_at = body.validated_data["starts_at"]
             if query.validated_data["dry_run"]:
                 proposal = rescheduling.preview_move(
-                    actor=request.user, appointment=appointment, starts_at=starts_at
+                    actor=request.user,
+                    appointment=appointment,
+                    starts_at=starts_at,
+                    length=body.length(),
                 )
                 return Response(MoveDryRunSerializer(proposal).data)
             rescheduling.reschedule(
                 actor=request.user,
                 appointment=appointment,
                 starts_at=starts_at,
+                length=body.length(),
                 proposal=query.validated_data["proposal"],
             )
         return Response(self.get_serializer(self.get_queryset().get(pk=appointment.pk)).data)
