@@ -223,3 +223,40 @@ def test_the_planning_window_reaches_four_days_back_and_past_the_last_session():
     assert since == START - timedelta(days=4)
     plan = _plan()
     assert until >= plan.sessions[-1].end
+
+
+# --- The reason given at the edges of the day --------------------------------------------
+
+
+def _exact(start, busy, hours=None, not_before=None):
+    plan = plan_course_dates(
+        start,
+        7,
+        Schedule(),
+        Availability(BERLIN, hours or ALL_WEEK, busy=busy),
+        exact_first=True,
+        not_before=not_before,
+    )
+    return plan.unplaced[0].reason
+
+
+def test_busy_at_opening_time_is_busy_not_closed():
+    at_opening = datetime(2026, 3, 2, 8, tzinfo=BERLIN)
+    busy = [(at_opening, at_opening + timedelta(minutes=30))]
+    assert _exact(at_opening, busy) == "The clinician or the patient is busy at 02 Mar 2026 08:00."
+
+
+def test_busy_at_the_last_slot_before_closing_is_busy_not_closed():
+    last = datetime(2026, 3, 2, 17, 15, tzinfo=BERLIN)  # ends 18:00, as the practice closes
+    busy = [(last, last + timedelta(minutes=10))]
+    assert _exact(last, busy) == "The clinician or the patient is busy at 02 Mar 2026 17:15."
+
+
+def test_busy_now_is_busy_not_passed():
+    busy = [(START, START + timedelta(minutes=30))]
+    assert _exact(START, busy, not_before=START) == (
+        "The clinician or the patient is busy at 02 Mar 2026 10:00."
+    )
+    assert _exact(START, busy, not_before=START + timedelta(minutes=1)) == (
+        "02 Mar 2026 10:00 has passed."
+    )

@@ -60,7 +60,16 @@ def test_moved_into_a_free_slot_it_goes_exactly_there_with_its_length(clinician_
     assert moved.ends_at - moved.starts_at == timedelta(minutes=30)
     assert moved.status == AppointmentStatus.SCHEDULED
     entry = AuditEntry.objects.get(action="appointment.reschedule")
-    assert entry.summary.startswith("to 2026-09-09 14:00")
+    assert entry.summary == "to 2026-09-09 14:00"
+    [change] = entry.details["moved"]
+    assert change == {
+        "id": str(visit.pk),
+        "sequence": None,
+        "starts_at_before": "2026-09-08T11:00:00+02:00",
+        "starts_at": "2026-09-09T14:00:00+02:00",
+        "ends_at": "2026-09-09T14:30:00+02:00",
+        "reason": "chosen time",
+    }
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -226,3 +235,42 @@ def test_what_stood_there_is_this_practices_closure_and_the_patients_live_appoin
         )
     third = next(m for m in proposal.moves if m.sequence == 3)
     assert third.reason.startswith("moved to 13:15: the clinician is busy at 14:00;")
+
+
+def test_a_stale_proposal_is_a_409_that_says_so_and_moves_nothing(clinician_a):
+    visit = _appointment(clinician_a, TUESDAY, 30, "consultation")
+    with time_machine.travel(NOW, tick=False), pytest.raises(Conflict) as refused:
+        rescheduling.reschedule(
+            actor=clinician_a, appointment=visit, starts_at=WEDNESDAY, proposal="not-this-one"
+        )
+    assert refused.value.code == "proposal_changed"
+    assert refused.value.message == (
+        "The calendar changed since the move was proposed: check the new proposal, then "
+        "confirm it. Nothing was moved."
+    )
+    visit.refresh_from_db()
+    assert visit.starts_at == TUESDAY
+
+
+def test_moving_a_session_to_where_it_is_changes_nothing(clinician_a, course):
+    second = course[1]
+    with time_machine.travel(NOW, tick=False):
+        proposal = rescheduling.preview_move(
+            actor=clinician_a, appointment=second, starts_at=second.starts_at
+        )
+    assert proposal.changes == [] and proposal.later_moved == 0
+
+
+def test_a_session_moved_past_a_short_busy_slot_names_the_clinician_not_itself(clinician_a, course):
+    # Session 3 would be Wed 23 Sep 14:00, busy until 14:30: it moves to 14:30, overlapping
+    # where it would have been. What stood there is the clinician's appointment.
+    _appointment(clinician_a, datetime(2026, 9, 23, 14, tzinfo=BERLIN), 30, "consultation")
+    with time_machine.travel(NOW, tick=False):
+        proposal = rescheduling.preview_move(
+            actor=clinician_a,
+            appointment=course[1],
+            starts_at=datetime(2026, 9, 16, 14, tzinfo=BERLIN),
+        )
+    third = next(m for m in proposal.moves if m.sequence == 3)
+    assert third.starts_at == datetime(2026, 9, 23, 14, 30, tzinfo=BERLIN)
+    assert third.reason.startswith("moved to 14:30: the clinician is busy at 14:00;")

@@ -42,7 +42,8 @@ def performed(course, sequence, at):
 
 
 def proposal_at(course, now):
-    with time_machine.travel(now, tick=False):
+    # In UTC: time-machine would also make a ZoneInfo destination the process's local zone.
+    with time_machine.travel(now.astimezone(UTC), tick=False):
         return rescheduling.replan_proposal(Course.objects.get(pk=course.pk))
 
 
@@ -175,3 +176,28 @@ def test_the_re_plan_keeps_the_courses_wall_clock_time_across_the_change_of_time
     replan = proposal_at(course, datetime(2026, 9, 21, 12, tzinfo=UTC))
     assert starts(replan)[0] == (5, berlin(date(2026, 10, 21)))
     assert starts(replan)[0][1].utcoffset() == timedelta(hours=2)
+
+
+def test_a_cancelled_later_session_is_not_re_planned(course):
+    performed(course, 1, berlin(date(2026, 9, 3)))
+    third = course.appointments.get(sequence=3)
+    Appointment.objects.filter(pk=third.pk).update(status=AppointmentStatus.CANCELLED)
+    replan = proposal_at(course, datetime(2026, 9, 3, 12, tzinfo=UTC))
+    assert [a.sequence for a, _, _ in replan.moves] == [2, 4, 5, 6, 7, 8]
+
+
+def test_a_late_gap_far_from_utc_moves_on_by_the_practices_days(
+    api_a, clinician_a, ready_patient, practice_a
+):
+    # UTC+14: 10:00 on the 10th is still the 9th in UTC; found at 11:00 on the 10th, the
+    # re-plan starts on the 11th at 10:00, the practice's date and time.
+    kiritimati = ZoneInfo("Pacific/Kiritimati")
+    practice_a.time_zone = "Pacific/Kiritimati"
+    practice_a.save(update_fields=["time_zone"])
+    response = book(api_a, ready_patient, clinician_a, start="2026-09-07T10:00:00+14:00")
+    assert response.status_code == 201, response.content
+    course = Course.objects.get()
+    performed(course, 1, datetime(2026, 9, 3, 10, tzinfo=kiritimati))
+    replan = proposal_at(course, datetime(2026, 9, 10, 11, tzinfo=kiritimati))
+    sequence, start = starts(replan)[0]
+    assert (sequence, start) == (2, datetime(2026, 9, 11, 10, tzinfo=kiritimati))
