@@ -250,7 +250,9 @@ def _why_not(
     else:
         plural = "s" if tolerance_days != 1 else ""
         later = " later" if only_later else ""
-        tail = f" and no{later} slot is free within {tolerance_days} day{plural}."
+        # A schedule without tolerance moves a session within its own day only.
+        span = "that day" if tolerance_days == 0 else f"within {tolerance_days} day{plural}"
+        tail = f" and no{later} slot is free {span}."
     when = f"{ideal:%d %b %Y %H:%M}"
     begin = _utc(ideal)
     end = begin + length

@@ -563,3 +563,19 @@ def test_every_session_keeps_the_rules_and_matches_a_brute_force_reference(
             assert day in closed
         if "The practice is closed on" in u.reason:
             assert not opening.get(day.weekday())
+
+
+def test_a_schedule_without_tolerance_says_that_day_not_within_0_days():
+    """Issue 16.C: "no slot is free within 0 days" read as nonsense."""
+    from protocols.planner import _why_not
+
+    berlin = ZoneInfo("Europe/Berlin")
+    busy = datetime(2026, 3, 2, 10, tzinfo=berlin)
+    availability = Availability(
+        berlin,
+        {d: [(time(8), time(18))] for d in range(7)},
+        busy=((busy, busy + timedelta(hours=1)),),
+    )
+    why = _why_not(busy, timedelta(minutes=45), 0, availability, ())
+    assert why.endswith("no slot is free that day.") and "0 days" not in why
+    assert _why_not(busy, timedelta(minutes=45), 3, availability, ()).endswith("within 3 days.")
