@@ -90,6 +90,8 @@ def test_the_day_takes_a_constant_number_of_queries(
 ):
     from tests.mesoplan.test_home import HOME_QUERIES
 
+    booked: list[int] = []
+
     def book(n):
         for k in range(n):
             patient = PatientFactory(practice=practice_a)
@@ -104,7 +106,9 @@ def test_the_day_takes_a_constant_number_of_queries(
                 patient_services.acknowledge_caution(
                     actor=clinician_a, screening=screening, reason="Weighed"
                 )
-            start = at(practice_a, 9 + k % 2, 8) + timedelta(minutes=50 * (k // 2))
+            n = len(booked)  # every appointment its own slot (PostgreSQL refuses overlaps)
+            booked.append(n)
+            start = at(practice_a, 9 + n % 2, 8) + timedelta(minutes=50 * (n // 2))
             appointment(clinician_a, patient, start, kind=AppointmentKind.MAINTENANCE)
 
     client.force_login(clinician_a)

@@ -74,7 +74,8 @@ def test_create_without_duplicate_goes_to_the_record(browser_a, clinician_a):
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"date_of_birth": "2999-01-01"}, "cannot be in the future"),
+        ({"date_of_birth": "2150-01-01"}, "cannot be in the future"),
+        ({"date_of_birth": "2999-01-01"}, "between 1900 and 2199"),
         ({"email": "greta@@example"}, "valid email"),
         ({"phone": "12"}, "valid phone number"),
     ],

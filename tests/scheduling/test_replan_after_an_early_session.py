@@ -172,8 +172,9 @@ def test_the_patient_of_another_course_does_not_count(course, clinician_a):
 def test_the_re_plan_keeps_the_courses_wall_clock_time_across_the_change_of_time(course):
     # Session 4 (planned Monday 28 Sep) happened on the 21st, in summer time; session 5 is
     # planned for 28 Oct at 10:00 winter time and belongs on 21 Oct: at 10:00 summer time.
-    performed(course, 4, berlin(date(2026, 9, 21)))
-    replan = proposal_at(course, datetime(2026, 9, 21, 12, tzinfo=UTC))
+    # At 14:00: session 3 holds the 21st at 10:00 (PostgreSQL refuses two at once).
+    performed(course, 4, berlin(date(2026, 9, 21), hour=14))
+    replan = proposal_at(course, datetime(2026, 9, 21, 14, tzinfo=UTC))
     assert starts(replan)[0] == (5, berlin(date(2026, 10, 21)))
     assert starts(replan)[0][1].utcoffset() == timedelta(hours=2)
 
