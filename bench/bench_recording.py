@@ -284,6 +284,10 @@ def bench_timeline(practice, clinician) -> None:
 
 
 def run(timed) -> None:
+    from django.conf import settings
+
+    # The bench books a patient's courses 400 days apart, years ahead: setup, not a plan.
+    settings.BOOKING_HORIZON_DAYS = 100_000
     if connection.vendor != "postgresql":
         print("skipped: the raw SQL side is PostgreSQL's (DATABASE_URL=postgres://...)")
         return

@@ -166,6 +166,8 @@ LOT_EXPIRY_WARNING_DAYS = env.int("LOT_EXPIRY_WARNING_DAYS", default=30)
 # A session is recorded at most this many days after it was performed (an older date is
 # a typing error, such as year 1).
 SESSION_BACKDATE_DAYS = env.int("SESSION_BACKDATE_DAYS", default=365)
+# How far ahead appointments and courses are booked or moved (scheduling/horizon.py).
+BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=730)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 

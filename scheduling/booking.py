@@ -11,6 +11,7 @@ transaction under SQLite's write lock otherwise).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +28,7 @@ from patients.selectors import latest_screening
 from protocols.models import Protocol
 from protocols.planner import CoursePlan, PlanningError, plan_course_dates, planning_window
 
+from .horizon import horizon_refusal
 from .models import TARGETS_BY_INDICATION, Appointment, AppointmentKind, AppointmentStatus, Course
 from .selectors import availability_for
 
@@ -134,6 +136,8 @@ def _plan(
     now = timezone.now()
     if start <= now:
         raise InvalidInput({"start": ["The first session must be in the future."]})
+    if refusal := horizon_refusal(start, now, ahead_days=settings.BOOKING_HORIZON_DAYS):
+        raise InvalidInput({"start": [refusal]})
     schedule = protocol.schedule()
     since, until = planning_window(start, schedule)
     availability = availability_for(clinician, since, until, patient_id=patient_id)
@@ -297,6 +301,14 @@ def book_appointment(
     lock_calendars(clinician.pk, patient.pk)
     if ends_at <= starts_at:
         raise InvalidInput({"ends_at": ["The end must be after the start."]})
+    refusal = horizon_refusal(
+        starts_at,
+        timezone.now(),
+        ahead_days=settings.BOOKING_HORIZON_DAYS,
+        back_days=settings.SESSION_BACKDATE_DAYS,
+    )
+    if refusal:
+        raise InvalidInput({"starts_at": [refusal]})
     period = [(starts_at, ends_at)]
     if (
         Appointment.objects.filter(

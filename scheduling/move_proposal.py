@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from protocols.planner import (
 )
 
 from .course_order import move_refusal
+from .horizon import horizon_refusal
 from .models import Appointment, AppointmentStatus, Closure, Course
 from .selectors import availability_for, course_sessions
 
@@ -114,7 +116,12 @@ def calendar_for(
 
 
 def refuse_move(appointment: Appointment, starts_at: datetime, zone) -> None:
-    """400 for a time in the past, 409 for a course session before its predecessor."""
+    """400 for a time in the past or beyond the booking horizon, 409 for a course
+    session before its predecessor."""
+    if beyond := horizon_refusal(
+        starts_at, timezone.now(), ahead_days=settings.BOOKING_HORIZON_DAYS
+    ):
+        raise InvalidInput({"starts_at": [beyond]})
     refusal = move_refusal(
         appointment.sequence, starts_at, timezone.now(), course_sessions(appointment), zone
     )

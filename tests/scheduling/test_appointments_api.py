@@ -175,17 +175,18 @@ def test_a_single_booking_is_audited(api_a, clinician_a, ready_patient):
     as every other change of the calendar does."""
     from mesoplan.models import AuditEntry
 
-    response = api_a.post(
-        "/api/v1/appointments/",
-        {
-            "patient": str(ready_patient.pk),
-            "clinician": str(clinician_a.pk),
-            "kind": "consultation",
-            "starts_at": "2026-09-09T10:00:00+02:00",
-            "ends_at": "2026-09-09T10:30:00+02:00",
-        },
-        format="json",
-    )
+    with time_machine.travel(NOW, tick=False):
+        response = api_a.post(
+            "/api/v1/appointments/",
+            {
+                "patient": str(ready_patient.pk),
+                "clinician": str(clinician_a.pk),
+                "kind": "consultation",
+                "starts_at": "2026-09-09T10:00:00+02:00",
+                "ends_at": "2026-09-09T10:30:00+02:00",
+            },
+            format="json",
+        )
     assert response.status_code == 201, response.content
     entry = AuditEntry.objects.get(action="appointment.book")
     assert entry.object_id == response.json()["id"] and entry.patient_id == ready_patient.pk

@@ -12,7 +12,9 @@ from scheduling.models import Appointment, AppointmentStatus
 from tests.concurrency import race
 from tests.factories import PatientFactory
 
-SLOT = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
+# A Monday 09:00 a few weeks ahead: within the booking horizon whenever the suite runs.
+_AHEAD = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=28)
+SLOT = _AHEAD - timedelta(days=_AHEAD.weekday())
 
 
 def _book(actor, patient, start=SLOT, minutes=45):
