@@ -21,6 +21,22 @@ def field_anchor(bound: forms.BoundField) -> str:
     return (subwidgets[0].id_for_label if subwidgets else None) or bound.auto_id or ""
 
 
+def summary_label(label: str, message: str) -> str:
+    """The field's name in the error summary, without its last part when the message
+    begins with it ("Forehead, single-pulse: Depth" and "Depth must be ..." read
+    "Forehead, single-pulse: Depth must be ...", not "Depth Depth").
+
+    >>> summary_label("Forehead, single-pulse: Depth", "Depth must be between 0.1 and 4 mm.")
+    'Forehead, single-pulse'
+    >>> summary_label("Forehead, single-pulse: Depth", "This field is required.")
+    'Forehead, single-pulse: Depth'
+    """
+    head, separator, last = label.rpartition(": ")
+    if separator and last and message.lower().startswith(last.lower()):
+        return head
+    return label
+
+
 @register.inclusion_tag("patients/_error_summary.html")
 def error_summary(form: forms.BaseForm, prefix: str = "form") -> dict:
     """`{% error_summary form %}`: a list of links to each invalid field, in form order.
@@ -30,7 +46,9 @@ def error_summary(form: forms.BaseForm, prefix: str = "form") -> dict:
     links = [
         ErrorLink(
             field_anchor(bound),
-            getattr(bound.field, "summary_label", "") or str(bound.label),
+            summary_label(
+                getattr(bound.field, "summary_label", "") or str(bound.label), str(error)
+            ),
             str(error),
         )
         for bound in form

@@ -90,6 +90,9 @@ def test_a_range_error_shows_on_its_input(browser_a, course):
     assert "Depth must be between 0.1 and 1 mm for nappage." in html
     assert 'id="id_chin__nappage__depth_mm_error"' in html
     assert not SessionRecord.objects.exists()
+    # The summary names the field once: "Chin, nappage" then "Depth must be ...".
+    summary = html.split("data-error-summary")[1].split("</div>")[0]
+    assert "Depth</a>" not in summary and "Chin, nappage</a>" in summary
 
 
 def test_a_deferring_check_offers_to_move_the_appointment(browser_a, course):
