@@ -330,3 +330,34 @@ def test_the_preview_refuses_what_booking_refuses(clinician_a, manager_a):
         with pytest.raises(InvalidInput) as past:
             booking.preview_course(actor=manager_a, **{**ask, "start": NOW})
         assert past.value.errors == {"start": ["The first session must be in the future."]}
+
+
+def test_the_409s_of_the_gate_say_why_in_words(api_a, clinician_a, ready_patient):
+    unscreened = PatientFactory(practice=clinician_a.practice)
+    body = book(api_a, unscreened, clinician_a).json()
+    assert body["detail"] == "The patient has no screening for this indication."
+    assert body["reasons"] == [
+        {"code": "not_screened", "message": "Not screened for this indication."}
+    ]
+    assert book(api_a, ready_patient, clinician_a).status_code == 201
+    second = book(api_a, ready_patient, clinician_a).json()
+    assert second["code"] == "active_course"
+    # (The protocol's name already ends in "course": the message says "course course",
+    # reported, not pinned here.)
+    booked = f"(booked {Course.objects.get().created_at:%d %b %Y}): "
+    assert second["detail"].startswith("The patient is in a MesoLift course")
+    assert second["detail"].endswith(
+        booked + "one course of an indication at a time. Record its sessions, or end it "
+        "early with a reason, before booking another."
+    )
+
+
+def test_a_patient_not_ready_is_told_every_reason(api_a, clinician_a):
+    from patients import services
+
+    patient = PatientFactory(practice=clinician_a.practice)
+    services.create_screening(actor=clinician_a, patient=patient, indication="skin")
+    body = book(api_a, patient, clinician_a).json()
+    messages = [reason["message"] for reason in body["reasons"]]
+    assert len(messages) >= 2
+    assert body["detail"] == "The patient is not ready to book: " + " ".join(messages)

@@ -2,13 +2,13 @@
 testing): the message that names the sessions still to settle, and when the course page
 offers to re-plan after a session happened off its date (scheduling.course_order)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from protocols.planner import Schedule
-from scheduling.course_order import Session, out_of_order_message, replan_start
+from scheduling.course_order import Session, move_refusal, out_of_order_message, replan_start
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -103,3 +103,38 @@ def test_the_days_are_the_practices_and_the_time_of_day_its_wall_clock():
     assert replan_start(done, following, Schedule(), 7, BERLIN) == (
         datetime(2026, 3, 30, 10, tzinfo=BERLIN)
     )
+
+
+# --- When a move is refused ---------------------------------------------------------------
+
+NOW = datetime(2026, 3, 9, 8, tzinfo=UTC)
+ONE = Session(1, "scheduled", NOW + timedelta(days=1), NOW + timedelta(days=1, minutes=45))
+TWO = Session(2, "scheduled", NOW + timedelta(days=8), NOW + timedelta(days=8, minutes=45))
+
+
+def test_now_is_not_the_past_and_a_moment_before_is():
+    assert move_refusal(None, NOW, NOW, [], UTC) is None
+    refusal = move_refusal(None, NOW - timedelta(seconds=1), NOW, [], UTC)
+    assert (refusal.kind, refusal.message) == (
+        "past",
+        "A planned session is never moved into the past.",
+    )
+
+
+def test_a_session_may_start_as_the_one_before_ends():
+    assert move_refusal(2, ONE.ends_at, NOW, [ONE, TWO], UTC) is None
+    refusal = move_refusal(2, ONE.ends_at - timedelta(minutes=1), NOW, [ONE, TWO], UTC)
+    assert refusal.kind == "order"
+    assert refusal.message == (
+        "Session 2 cannot come before session 1 of its course (Tue 10 Mar 2026, 08:00): the "
+        "course's order holds."
+    )
+
+
+def test_a_session_moved_earlier_is_not_limited_by_its_own_old_time():
+    assert move_refusal(2, TWO.starts_at - timedelta(days=3), NOW, [ONE, TWO], UTC) is None
+
+
+def test_a_cancelled_session_before_is_no_limit():
+    cancelled = Session(1, "cancelled", ONE.starts_at, ONE.ends_at)
+    assert move_refusal(2, ONE.starts_at, NOW, [cancelled, TWO], UTC) is None

@@ -79,3 +79,14 @@ def test_each_plan_names_its_region():
         ("chin", "chin"),
         ("neck", "neck"),
     ]
+
+
+def test_a_scalp_region_in_a_skin_course_names_what_the_course_treats():
+    from sessions.passes import region_errors
+
+    assert region_errors(PassValues("nappage", "scalp_vertex"), "skin") == {
+        "region": [
+            "A skin course treats face, neck, décolleté and hands: scalp_vertex is not one of "
+            "its regions."
+        ]
+    }
