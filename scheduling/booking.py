@@ -207,7 +207,7 @@ def refuse_second_active_course(patient: Patient, indication: str) -> None:
     )
     if running is not None:
         raise Conflict(
-            f"The patient is in a {running.protocol.name} course (booked "
+            f"The patient is in a {running.protocol.course_name} (booked "
             f"{running.created_at:%d %b %Y}): one course of an indication at a time. Record "
             "its sessions, or end it early with a reason, before booking another.",
             "active_course",

@@ -342,10 +342,9 @@ def test_the_409s_of_the_gate_say_why_in_words(api_a, clinician_a, ready_patient
     assert book(api_a, ready_patient, clinician_a).status_code == 201
     second = book(api_a, ready_patient, clinician_a).json()
     assert second["code"] == "active_course"
-    # (The protocol's name already ends in "course": the message says "course course",
-    # reported, not pinned here.)
+    # The protocol's name already ends in "course": the message names it once.
     booked = f"(booked {Course.objects.get().created_at:%d %b %Y}): "
-    assert second["detail"].startswith("The patient is in a MesoLift course")
+    assert second["detail"].startswith("The patient is in a MesoLift course (booked ")
     assert second["detail"].endswith(
         booked + "one course of an indication at a time. Record its sessions, or end it "
         "early with a reason, before booking another."
