@@ -63,3 +63,23 @@ def test_two_managers_removing_each_other_at_once_leave_one(manager_a, practice_
     )
     assert sorted(outcomes) == ["done", "refused"], outcomes
     assert active_managers(practice_a).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_managers_deactivating_each_other_at_once_leave_at_least_one(manager_a, practice_a):
+    """Twenty managers, each deactivating the next one round the ring, all at once: the
+    practice keeps an active manager, and every refusal is a refusal, never a 500."""
+    managers = [manager_a] + [ManagerFactory(practice=practice_a) for _ in range(19)]
+
+    def attempt(actor, member):
+        def run():
+            staff.deactivate_staff(actor=actor, member=member)
+            return "done"
+
+        return run
+
+    ring = [attempt(m, managers[(i + 1) % 20]) for i, m in enumerate(managers)]
+    outcomes = race(ring, {Conflict: "refused", PermissionDenied: "refused", Http404: "refused"})
+    assert set(outcomes) <= {"done", "refused"}, outcomes
+    assert active_managers(practice_a).count() >= 1
