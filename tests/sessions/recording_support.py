@@ -96,3 +96,24 @@ def a_past_moment():
     from sessions.models import SessionRecord
 
     return timezone.now() - timedelta(days=10) + timedelta(hours=SessionRecord.objects.count())
+
+
+def record_checked(clinician, appointment, **answers):
+    """Records two forehead passes after a check with `answers` (fine by default), at
+    `a_past_moment()`: the carry-forward and hold tests' one session."""
+    from sessions import recording
+
+    return recording.record_session(
+        actor=clinician,
+        appointment=appointment,
+        answers=fine_check(**answers),
+        passes=[a_pass("single_pulse", "forehead"), a_pass("nappage", "forehead")],
+        performed_at=a_past_moment(),
+    )
+
+
+def readiness_of(clinician, patient, indication="skin"):
+    """The booking gate for the patient's indication, as the list and the record read it."""
+    from patients.selectors import latest_screenings, readiness_for
+
+    return readiness_for(patient, latest_screenings(clinician, [patient.pk]))[indication]

@@ -10,10 +10,9 @@ from django.utils import timezone
 from mesoplan.errors import Conflict
 from patients import services as patient_services
 from patients.models import Screening
-from patients.selectors import latest_screenings, readiness_for
-from sessions import adverse_events, recording
+from sessions import adverse_events
 from tests.factories import CONSENT
-from tests.sessions.recording_support import a_pass, a_past_moment, booked_course, fine_check, lot
+from tests.sessions.recording_support import booked_course, lot, readiness_of, record_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +21,6 @@ pytestmark = pytest.mark.django_db
 def course(clinician_a):
     lot(clinician_a.practice, clinician_a)
     return booked_course(clinician_a)
-
-
-def record(clinician, appointment, **answers):
-    return recording.record_session(
-        actor=clinician,
-        appointment=appointment,
-        answers=fine_check(**answers),
-        passes=[a_pass("single_pulse", "forehead"), a_pass("nappage", "forehead")],
-        performed_at=a_past_moment(),
-    )
 
 
 def react(clinician, session, type="allergic_reaction", severity="moderate"):
@@ -45,39 +34,35 @@ def react(clinician, session, type="allergic_reaction", severity="moderate"):
     )
 
 
-def ready(clinician, patient, indication="skin"):
-    return readiness_for(patient, latest_screenings(clinician, [patient.pk]))[indication]
-
-
 def test_the_next_check_answers_409_naming_the_reaction(clinician_a, course):
-    first = record(clinician_a, course.appointments.get(sequence=1))
+    first = record_checked(clinician_a, course.appointments.get(sequence=1))
     event = react(clinician_a, first)
     with pytest.raises(Conflict) as refused:
-        record(clinician_a, course.appointments.get(sequence=2))
+        record_checked(clinician_a, course.appointments.get(sequence=2))
     assert refused.value.code == "check_deferred"
     assert refused.value.details["adverse_event"] == str(event.pk)
     assert [f["code"] for f in refused.value.details["findings"]] == ["allergic_reaction"]
     assert "allergic reaction (moderate) after session 1 of the " in refused.value.message
-    assert not ready(clinician_a, course.patient).is_ready
+    assert not readiness_of(clinician_a, course.patient).is_ready
 
 
 def test_a_new_screening_by_a_clinician_lifts_the_hold(clinician_a, course):
-    first = record(clinician_a, course.appointments.get(sequence=1))
+    first = record_checked(clinician_a, course.appointments.get(sequence=1))
     react(clinician_a, first)
     patient_services.create_screening(
         actor=clinician_a, patient=course.patient, indication="skin", **CONSENT
     )
-    assert ready(clinician_a, course.patient).is_ready
-    record(clinician_a, course.appointments.get(sequence=2))  # no longer refused
+    assert readiness_of(clinician_a, course.patient).is_ready
+    record_checked(clinician_a, course.appointments.get(sequence=2))  # no longer refused
 
 
 def test_a_later_check_keeps_the_hold(clinician_a, course):
     """A herpes tendency found after the reaction makes a new carried screening: the
     reaction stays in it until a clinician screens again."""
-    first = record(clinician_a, course.appointments.get(sequence=1))
+    first = record_checked(clinician_a, course.appointments.get(sequence=1))
     react(clinician_a, first)
     with pytest.raises(Conflict):
-        record(
+        record_checked(
             clinician_a,
             course.appointments.get(sequence=2),
             conditions=frozenset({"herpes"}),
@@ -87,15 +72,17 @@ def test_a_later_check_keeps_the_hold(clinician_a, course):
     latest = Screening.objects.filter(patient=course.patient).order_by("-created_at").first()
     assert latest.reactions == ["mesolift"] and "herpes" in latest.conditions
     with pytest.raises(Conflict) as again:
-        record(clinician_a, course.appointments.get(sequence=2), herpes_prophylaxis_given=True)
+        record_checked(
+            clinician_a, course.appointments.get(sequence=2), herpes_prophylaxis_given=True
+        )
     assert "adverse_event" in again.value.details
 
 
 def test_another_event_type_does_not_hold(clinician_a, course):
-    first = record(clinician_a, course.appointments.get(sequence=1))
+    first = record_checked(clinician_a, course.appointments.get(sequence=1))
     react(clinician_a, first, type="haematoma", severity="mild")
-    assert ready(clinician_a, course.patient).is_ready
-    record(clinician_a, course.appointments.get(sequence=2))
+    assert readiness_of(clinician_a, course.patient).is_ready
+    record_checked(clinician_a, course.appointments.get(sequence=2))
 
 
 def test_the_reaction_holds_only_its_indication(clinician_a, course):
@@ -108,14 +95,14 @@ def test_the_reaction_holds_only_its_indication(clinician_a, course):
         prognosis_explained=True,
         **CONSENT,
     )
-    first = record(clinician_a, course.appointments.get(sequence=1))
+    first = record_checked(clinician_a, course.appointments.get(sequence=1))
     react(clinician_a, first)
-    assert not ready(clinician_a, course.patient, "skin").is_ready
-    assert ready(clinician_a, course.patient, "hair").is_ready
+    assert not readiness_of(clinician_a, course.patient, "skin").is_ready
+    assert readiness_of(clinician_a, course.patient, "hair").is_ready
 
 
 def test_the_carried_screening_says_where_it_came_from(clinician_a, course):
-    first = record(clinician_a, course.appointments.get(sequence=1))
+    first = record_checked(clinician_a, course.appointments.get(sequence=1))
     event = react(clinician_a, first, severity="severe")
     carried = Screening.objects.filter(patient=course.patient).order_by("-created_at").first()
     assert carried.carried_from == event.pk

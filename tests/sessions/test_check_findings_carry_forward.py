@@ -7,11 +7,10 @@ import pytest
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import AuditEntry
 from patients.models import Screening
-from patients.selectors import latest_screenings, readiness_for
+from patients.selectors import latest_screenings
 from scheduling import rescheduling
-from sessions import recording
 from sessions.models import PreSessionCheck
-from tests.sessions.recording_support import a_pass, a_past_moment, booked_course, fine_check, lot
+from tests.sessions.recording_support import booked_course, lot, readiness_of, record_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -30,42 +29,28 @@ def session(course, sequence):
     return course.appointments.get(sequence=sequence)
 
 
-def record(clinician, appointment, **answers):
-    return recording.record_session(
-        actor=clinician,
-        appointment=appointment,
-        answers=fine_check(**answers),
-        passes=[a_pass("single_pulse", "forehead"), a_pass("nappage", "forehead")],
-        performed_at=a_past_moment(),
-    )
-
-
-def readiness(clinician, patient, indication="skin"):
-    return readiness_for(patient, latest_screenings(clinician, [patient.pk]))[indication]
-
-
 def test_an_allergy_declared_at_a_check_excludes_the_formulation_from_then_on(
     clinician_a, course, box
 ):
-    record(clinician_a, session(course, 1))
+    record_checked(clinician_a, session(course, 1))
     with pytest.raises(Conflict) as refused:
-        record(clinician_a, session(course, 2), new_allergies=("Rutin",))
+        record_checked(clinician_a, session(course, 2), new_allergies=("Rutin",))
     assert refused.value.code == "check_excluded"
     # Session 3, with no allergy named today: the rutin allergy still counts.
     rescheduling.cancel(actor=clinician_a, appointment=session(course, 2))
     with pytest.raises(Conflict) as again:
-        record(clinician_a, session(course, 3))
+        record_checked(clinician_a, session(course, 3))
     assert again.value.code == "check_excluded"
     assert any("Rutin" in f["message"] for f in again.value.details["findings"])
     # And the patient is no longer ready to book another MesoLift course.
-    state = readiness(clinician_a, course.patient)
+    state = readiness_of(clinician_a, course.patient)
     assert not state.is_ready
 
 
 def test_the_carried_screening_names_the_check_it_came_from(clinician_a, course, box):
-    record(clinician_a, session(course, 1))
+    record_checked(clinician_a, session(course, 1))
     with pytest.raises(Conflict):
-        record(clinician_a, session(course, 2), new_allergies=("Rutin",))
+        record_checked(clinician_a, session(course, 2), new_allergies=("Rutin",))
     check = PreSessionCheck.objects.get(appointment=session(course, 2))
     carried = Screening.objects.filter(patient=course.patient).order_by("-created_at").first()
     assert carried.carried_from == check.pk
@@ -82,7 +67,7 @@ def test_the_carried_screening_names_the_check_it_came_from(clinician_a, course,
 
 
 def test_herpes_found_at_session_1_asks_for_prophylaxis_at_session_2(clinician_a, course, box):
-    record(
+    record_checked(
         clinician_a,
         session(course, 1),
         conditions=frozenset({"herpes"}),
@@ -90,22 +75,22 @@ def test_herpes_found_at_session_1_asks_for_prophylaxis_at_session_2(clinician_a
         caution_acknowledgement="Prophylaxis given, low risk",
     )
     with pytest.raises(InvalidInput) as owed:
-        record(clinician_a, session(course, 2))
+        record_checked(clinician_a, session(course, 2))
     assert "herpes_prophylaxis_given" in owed.value.errors
     # Confirming prophylaxis is enough: the tendency was weighed at session 1's check.
-    record(clinician_a, session(course, 2), herpes_prophylaxis_given=True)
+    record_checked(clinician_a, session(course, 2), herpes_prophylaxis_given=True)
     carried = Screening.objects.filter(patient=course.patient).order_by("-created_at").first()
     assert carried.conditions == ["herpes"] and carried.outcome == "caution"
     # The check's reason to proceed is the carried caution's acknowledgement: still ready.
     assert carried.acknowledgement.reason == "Prophylaxis given, low risk"
-    assert readiness(clinician_a, course.patient).is_ready
+    assert readiness_of(clinician_a, course.patient).is_ready
 
 
 def test_a_check_that_finds_nothing_new_carries_nothing(clinician_a, course, box):
     before = Screening.objects.count()
-    record(clinician_a, session(course, 1))
+    record_checked(clinician_a, session(course, 1))
     assert Screening.objects.count() == before
-    record(
+    record_checked(
         clinician_a,
         session(course, 2),
         conditions=frozenset({"herpes"}),
@@ -114,7 +99,7 @@ def test_a_check_that_finds_nothing_new_carries_nothing(clinician_a, course, box
     )
     assert Screening.objects.count() == before + 1
     # Herpes again at session 3: already in the screening, nothing more is carried.
-    record(
+    record_checked(
         clinician_a,
         session(course, 3),
         conditions=frozenset({"herpes"}),
@@ -126,12 +111,14 @@ def test_a_check_that_finds_nothing_new_carries_nothing(clinician_a, course, box
 def test_a_transient_finding_is_asked_again_at_the_next_check(clinician_a, course, box):
     """An acute infection defers session 2 and defers booking until a new screening, but
     the next check asks about it again: today's answer counts there."""
-    record(clinician_a, session(course, 1))
+    record_checked(clinician_a, session(course, 1))
     with pytest.raises(Conflict) as deferred:
-        record(clinician_a, session(course, 2), conditions=frozenset({"acute_infection"}))
+        record_checked(clinician_a, session(course, 2), conditions=frozenset({"acute_infection"}))
     assert deferred.value.code == "check_deferred"
-    assert readiness(clinician_a, course.patient).is_ready is False
-    record(clinician_a, session(course, 2))  # a week later, resolved: the session goes ahead
+    assert readiness_of(clinician_a, course.patient).is_ready is False
+    record_checked(
+        clinician_a, session(course, 2)
+    )  # a week later, resolved: the session goes ahead
 
 
 def test_an_allergy_reaches_the_other_indication_too(clinician_a, box):
@@ -148,9 +135,9 @@ def test_an_allergy_reaches_the_other_indication_too(clinician_a, box):
         prognosis_explained=True,
         **CONSENT,
     )
-    record(clinician_a, session(course, 1))
+    record_checked(clinician_a, session(course, 1))
     with pytest.raises(Conflict):
-        record(clinician_a, session(course, 2), new_allergies=("rutin",))
+        record_checked(clinician_a, session(course, 2), new_allergies=("rutin",))
     latest = latest_screenings(clinician_a, [course.patient.pk])
     assert latest[(course.patient.pk, "hair")].carried_from is not None
-    assert readiness(clinician_a, course.patient, "hair").is_ready is False
+    assert readiness_of(clinician_a, course.patient, "hair").is_ready is False
