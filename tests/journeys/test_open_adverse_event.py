@@ -109,3 +109,10 @@ def test_an_allergy_named_at_the_check_is_kept_on_the_record(page, clinician_a, 
     expect(history.get_by_text("from the pre-session check of session 2 of the")).to_be_visible()
     expect(page.get_by_text("Allergy to Rutin", exact=False).first).to_be_visible()
     shoot_both(page, "patient-carried-allergy")
+    # The carried screening's result says where it came from.
+    history.get_by_role("link").first.click()
+    settle_and_check(page)
+    expect(
+        page.get_by_text("Carried forward from the pre-session check of session 2")
+    ).to_be_visible()
+    shoot_both(page, "screening-carried-allergy")
