@@ -40,6 +40,12 @@ class Action:
     APPOINTMENT_RESCHEDULE = "appointment.reschedule"
     APPOINTMENT_CANCEL = "appointment.cancel"
     APPOINTMENT_PERFORMED_EARLIER = "appointment.performed_earlier"
+    APPOINTMENT_CHECK_IN = "appointment.check_in"
+    APPOINTMENT_UNDO_CHECK_IN = "appointment.undo_check_in"
+    APPOINTMENT_NO_SHOW = "appointment.no_show"
+    APPOINTMENT_UNDO_NO_SHOW = "appointment.undo_no_show"
+    APPOINTMENT_DONE = "appointment.done"
+    APPOINTMENT_REBOOK = "appointment.rebook"
     OPENING_HOURS_SET = "opening_hours.set"
     CLOSURE_ADD = "closure.add"
     CLOSURE_REMOVE = "closure.remove"
@@ -86,6 +92,12 @@ class Action:
         APPOINTMENT_RESCHEDULE: "Appointment moved",
         APPOINTMENT_CANCEL: "Appointment cancelled",
         APPOINTMENT_PERFORMED_EARLIER: "Appointment moved to when it was performed",
+        APPOINTMENT_CHECK_IN: "Patient checked in",
+        APPOINTMENT_UNDO_CHECK_IN: "Check-in undone",
+        APPOINTMENT_NO_SHOW: "Marked as no-show",
+        APPOINTMENT_UNDO_NO_SHOW: "No-show undone",
+        APPOINTMENT_DONE: "Consultation marked done",
+        APPOINTMENT_REBOOK: "Cancelled session booked again",
         OPENING_HOURS_SET: "Opening hours changed",
         CLOSURE_ADD: "Closure added",
         CLOSURE_REMOVE: "Closure removed",

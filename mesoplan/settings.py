@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         # Screenings have a severity and an outcome of their own.
         "AdverseEventSeverityEnum": "sessions.models.EventSeverity",
         "AdverseEventOutcomeEnum": "sessions.models.EventOutcome",
+        "CancellationReasonEnum": "scheduling.models.CancellationReason",
     },
 }
 

@@ -12,7 +12,14 @@ from django import forms
 from mesoplan.date_entry import PracticeDateField
 from mesoplan.models import DateFormat
 
-from .models import TARGETS_BY_INDICATION, AppointmentKind, Combination, CourseTarget, Weekday
+from .models import (
+    TARGETS_BY_INDICATION,
+    AppointmentKind,
+    CancellationReason,
+    Combination,
+    CourseTarget,
+    Weekday,
+)
 
 TIME_FORMAT = "%H:%M"
 INTERVAL_LABELS = {7: "Weekly (every 7 days)", 14: "Bi-weekly (every 14 days)"}
@@ -243,3 +250,27 @@ class CourseEndForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CancelForm(forms.Form):
+    """Cancelling asks why (the reports count cancellations by reason); "other" needs a
+    note. The service checks the same."""
+
+    reason = forms.ChoiceField(
+        label="Why is it cancelled?",
+        choices=CancellationReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the appointment is cancelled."},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=200,
+        help_text='Optional; needed for "Other reason".',
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("reason") == CancellationReason.OTHER and not data.get("note", "").strip():
+            self.add_error("note", "Say why in a few words.")
+        return data

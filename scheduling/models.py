@@ -138,6 +138,17 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
+class CancellationReason(models.TextChoices):
+    """Why an appointment was cancelled: asked when cancelling in the browser (the API's
+    cancel may send it), shown on the appointment and counted by the reports."""
+
+    PATIENT_REQUEST = "patient_request", "The patient asked to cancel"
+    PATIENT_UNWELL = "patient_unwell", "The patient is unwell"
+    CLINICAL = "clinical", "Clinical reason (contraindication, adverse event)"
+    PRACTICE = "practice", "The practice cancelled (clinician absent, closure)"
+    OTHER = "other", "Other reason"
+
+
 class KindLength(models.Model):
     """The practice's default length of each appointment kind, in minutes."""
 
@@ -279,6 +290,15 @@ class Appointment(models.Model):
     status = models.CharField(
         max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED
     )
+    # Check-in: when the patient arrived (the status stays "scheduled" until the session
+    # is recorded or the visit is marked done; API.md's status list is the contract).
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    # Why it was cancelled (blank for appointments cancelled before reasons were asked,
+    # and for API clients that send none); a note says more, required for "other".
+    cancellation_reason = models.CharField(
+        max_length=24, choices=CancellationReason.choices, blank=True, default=""
+    )
+    cancellation_note = models.CharField(max_length=200, blank=True, default="")
     # Set, in the same transaction that sends it, when the reminder e-mail went out: the
     # reminder is sent exactly once however often beat or a retry asks (scheduling.reminders).
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -303,6 +323,16 @@ class Appointment(models.Model):
                 name="appointment_sequence_only_in_course",
                 condition=(Q(course__isnull=True, sequence__isnull=True))
                 | Q(course__isnull=False, sequence__gte=1),
+            ),
+            models.CheckConstraint(
+                name="appointment_arrived_only_when_seen",
+                condition=Q(arrived_at__isnull=True)
+                | Q(status__in=[AppointmentStatus.SCHEDULED, AppointmentStatus.COMPLETED]),
+            ),
+            models.CheckConstraint(
+                name="appointment_reason_only_when_cancelled",
+                condition=Q(status=AppointmentStatus.CANCELLED)
+                | (Q(cancellation_reason="") & Q(cancellation_note="")),
             ),
             models.UniqueConstraint(
                 fields=["course", "sequence"],

@@ -25,7 +25,7 @@ from protocols.planner import local, plan_course_dates, session_end
 
 from .booking import double_booking, lock_calendars
 from .course_order import Session, replan_start
-from .models import Appointment, AppointmentStatus, Course
+from .models import Appointment, AppointmentStatus, CancellationReason, Course
 from .move_proposal import (
     MoveProposal,
     ProposedMove,
@@ -180,18 +180,44 @@ def move_to_when_performed(*, actor, appointment: Appointment, performed_at: dat
 
 
 @transaction.atomic
-def cancel(*, actor, appointment: Appointment) -> Appointment:
-    """Cancels the appointment and frees its slot; a cancelled one stays cancelled."""
+def cancel(*, actor, appointment: Appointment, reason: str = "", note: str = "") -> Appointment:
+    """Cancels the appointment and frees its slot, keeping why (a CancellationReason and
+    an optional note, which "other" needs); a cancelled one stays cancelled."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
+    note = note.strip()
+    if reason and reason not in CancellationReason.values:
+        raise InvalidInput({"reason": [f"Choose one of: {', '.join(CancellationReason.values)}."]})
+    if reason == CancellationReason.OTHER and not note:
+        raise InvalidInput({"note": ["Say why in a few words."]})
+    if len(note) > 200:
+        raise InvalidInput({"note": ["Keep the note to 200 characters."]})
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status == AppointmentStatus.CANCELLED:
         return appointment
     if appointment.status != AppointmentStatus.SCHEDULED:
         raise Conflict(f"A {appointment.status} appointment cannot be cancelled.", "not_scheduled")
     appointment.status = AppointmentStatus.CANCELLED
-    appointment.save(update_fields=["status", "updated_at"])
-    audit.record(actor, Action.APPOINTMENT_CANCEL, appointment, patient_id=appointment.patient_id)
+    appointment.arrived_at = None
+    appointment.cancellation_reason = reason
+    appointment.cancellation_note = note
+    appointment.save(
+        update_fields=[
+            "status",
+            "arrived_at",
+            "cancellation_reason",
+            "cancellation_note",
+            "updated_at",
+        ]
+    )
+    summary = CancellationReason(reason).label if reason else ""
+    audit.record(
+        actor,
+        Action.APPOINTMENT_CANCEL,
+        appointment,
+        patient_id=appointment.patient_id,
+        summary=f"{summary}: {note}" if note else summary,
+    )
     return appointment
 
 

@@ -22,6 +22,11 @@ calendar_urls = [
     path("appointments/<uuid:pk>/", calendar.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", calendar.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", calendar.appointment_cancel, name="cancel"),
+    path(
+        "appointments/<uuid:pk>/day/<slug:action>/",
+        calendar.appointment_day_action,
+        name="day-action",
+    ),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/opening-hours/", settings.opening_hours, name="opening-hours"),
     path("settings/closures/", settings.closure_add, name="closure-add"),

@@ -41,6 +41,10 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "course-end": lambda w: {"pk": w["course"].pk},
     "appointment-detail": lambda w: {"pk": w["course"].appointments.first().pk},
     "appointment-cancel": lambda w: {"pk": w["course"].appointments.first().pk},
+    **{
+        f"appointment-{name}": lambda w: {"pk": w["course"].appointments.first().pk}
+        for name in ("check-in", "undo-check-in", "no-show", "undo-no-show", "done")
+    },
     "appointment-session": lambda w: {"appointment_pk": w["course"].appointments.first().pk},
     "appointment-session-amend": lambda w: {"appointment_pk": w["course"].appointments.first().pk},
     "patient-history": lambda w: {"pk": w["patient"].pk},
@@ -65,6 +69,10 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "calendar:appointment": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:reschedule": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:cancel": lambda w: {"pk": w["course"].appointments.first().pk},
+    "calendar:day-action": lambda w: {
+        "pk": w["course"].appointments.first().pk,
+        "action": "check_in",
+    },
     "calendar:session": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:session-amend": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:clinician-settings": lambda w: {"pk": w["clinician"].pk},

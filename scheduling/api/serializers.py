@@ -14,6 +14,7 @@ from scheduling.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
+    CancellationReason,
     Combination,
     Course,
     CourseTarget,
@@ -35,9 +36,16 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "status",
+            "arrived_at",
+            "cancellation_reason",
+            "cancellation_note",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "arrived_at": {"help_text": "When the patient checked in; null until then."},
+            "cancellation_reason": {"help_text": "Why it was cancelled; empty if not said."},
+        }
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -165,7 +173,18 @@ class AppointmentCreateSerializer(StrictSerializer):
 
 # The representation's fields a move may carry back unchanged (API.md: "A client may
 # write back the representation it read"); `updated_at` is the server's and ignored.
-WRITTEN_BACK = ("id", "patient", "clinician", "course", "kind", "sequence", "status")
+WRITTEN_BACK = (
+    "id",
+    "patient",
+    "clinician",
+    "course",
+    "kind",
+    "sequence",
+    "status",
+    "arrived_at",
+    "cancellation_reason",
+    "cancellation_note",
+)
 LONGEST_APPOINTMENT = timedelta(hours=12)
 
 
@@ -188,6 +207,15 @@ class AppointmentMoveSerializer(StrictSerializer):
         required=False, allow_null=True, help_text="Ignored when unchanged."
     )
     status = serializers.CharField(required=False, help_text="Ignored when unchanged.")
+    arrived_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Ignored when unchanged."
+    )
+    cancellation_reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Ignored when unchanged."
+    )
+    cancellation_note = serializers.CharField(
+        required=False, allow_blank=True, help_text="Ignored when unchanged."
+    )
     updated_at = serializers.DateTimeField(required=False, help_text="Ignored.")
 
     def validate(self, attrs):
@@ -212,6 +240,9 @@ class AppointmentMoveSerializer(StrictSerializer):
             "kind": appointment.kind,
             "sequence": appointment.sequence,
             "status": appointment.status,
+            "arrived_at": appointment.arrived_at,
+            "cancellation_reason": appointment.cancellation_reason,
+            "cancellation_note": appointment.cancellation_note,
         }
         return {
             name: ["A move cannot change this; it was left as it is."]
@@ -222,6 +253,26 @@ class AppointmentMoveSerializer(StrictSerializer):
     def length(self):
         ends_at = self.validated_data.get("ends_at")
         return None if ends_at is None else ends_at - self.validated_data["starts_at"]
+
+
+class AppointmentCancelSerializer(StrictSerializer):
+    """Why the appointment is cancelled: optional for API clients, asked in the browser."""
+
+    reason = serializers.ChoiceField(
+        choices=CancellationReason.choices, required=False, default="", allow_blank=True
+    )
+    note = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text='A few words; needed when the reason is "other".',
+    )
+
+    def validate(self, attrs):
+        if attrs["reason"] == CancellationReason.OTHER and not attrs["note"].strip():
+            raise serializers.ValidationError({"note": ["Say why in a few words."]})
+        return attrs
 
 
 class MoveQuerySerializer(serializers.Serializer):

@@ -28,12 +28,14 @@ from mesoplan.api.views import ClinicianViewSet
 from mesoplan.roles import Role
 from mesoplan.tenancy import get_scoped_or_404
 from patients.models import Patient
-from scheduling import booking, rescheduling, selectors
+from scheduling import booking, day_actions, rescheduling, selectors
+from scheduling.attendance import DayAction
 from scheduling.calendar_feed import revoke_feed
 from scheduling.ical import clinician_calendar
 from scheduling.models import Appointment, AppointmentStatus, Course
 
 from .serializers import (
+    AppointmentCancelSerializer,
     AppointmentCreateSerializer,
     AppointmentMoveSerializer,
     AppointmentSerializer,
@@ -211,11 +213,56 @@ class AppointmentViewSet(PracticeViewSet):
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=AppointmentSerializer)
+    @extend_schema(request=AppointmentCancelSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        appointment = rescheduling.cancel(actor=request.user, appointment=self.get_object())
+        """Cancel; the body may say why (`reason`, `note`) and may be empty."""
+        appointment = self.get_object()
+        body = AppointmentCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appointment = rescheduling.cancel(
+            actor=request.user,
+            appointment=appointment,
+            reason=body.validated_data["reason"],
+            note=body.validated_data["note"],
+        )
         return Response(self.get_serializer(appointment).data)
+
+    def _day_action(self, request, action: DayAction):
+        appointment = day_actions.perform(
+            actor=request.user, appointment=self.get_object(), action=action
+        )
+        return Response(self.get_serializer(appointment).data)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        """The patient arrived (on the appointment's day): `arrived_at` is set; 409
+        `not_now` saying why otherwise."""
+        return self._day_action(request, DayAction.CHECK_IN)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"], url_path="undo-check-in")
+    def undo_check_in(self, request, pk=None):
+        return self._day_action(request, DayAction.UNDO_CHECK_IN)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        """The patient did not come (once the appointment has begun): status `no_show`."""
+        return self._day_action(request, DayAction.NO_SHOW)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"], url_path="undo-no-show")
+    def undo_no_show(self, request, pk=None):
+        """Back to `scheduled`, unless a later session of its course is recorded."""
+        return self._day_action(request, DayAction.UNDO_NO_SHOW)
+
+    @extend_schema(request=None, responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        """A consultation took place: status `completed` (sessions complete by recording)."""
+        return self._day_action(request, DayAction.DONE)
 
 
 class ClinicianCalendarViewSet(ClinicianViewSet):

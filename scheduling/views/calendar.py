@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mesoplan.access import practice_staff_required
@@ -25,7 +26,8 @@ from mesoplan.models import User
 from mesoplan.roles import Role
 from mesoplan.tenancy import get_scoped_or_404
 from protocols.planner import local
-from scheduling import rescheduling, selectors
+from scheduling import day_actions, rescheduling, selectors
+from scheduling.attendance import LABELS, DayAction, allowed
 from scheduling.calendar_feed import is_valid_feed_token
 from scheduling.calendar_grid import (
     Column,
@@ -37,7 +39,8 @@ from scheduling.calendar_grid import (
     window_for,
 )
 from scheduling.calendar_grid import build_column as grid_column
-from scheduling.forms import CalendarDateForm, RescheduleForm, opening_slots
+from scheduling.day_actions import visit_of
+from scheduling.forms import CalendarDateForm, CancelForm, RescheduleForm, opening_slots
 from scheduling.ical import clinician_calendar
 from scheduling.models import Appointment, AppointmentStatus
 from scheduling.progress import Progress
@@ -92,6 +95,11 @@ def _render_appointment(
         "proposal_changed": changed,
         "is_scheduled": appointment.status == AppointmentStatus.SCHEDULED,
         "week": iso_week(start.date()),
+        "arrived": appointment.arrived_at.astimezone(zone) if appointment.arrived_at else None,
+        "day_actions": [
+            (action.value, LABELS[action])
+            for action in allowed(visit_of(appointment), practice_now(request.user.practice), zone)
+        ],
     }
     return render(request, "scheduling/appointment_detail.html", context, status=status)
 
@@ -149,6 +157,42 @@ def appointment_reschedule(request, pk):
     return _to_week(appointment.clinician_id, saved.starts_at.date())
 
 
+DONE_MESSAGES = {
+    DayAction.CHECK_IN: "{name} checked in at {time}.",
+    DayAction.UNDO_CHECK_IN: "Check-in of {name} undone.",
+    DayAction.NO_SHOW: "{name} marked as no-show.",
+    DayAction.UNDO_NO_SHOW: "No-show of {name} undone: the appointment is scheduled again.",
+    DayAction.DONE: "Consultation with {name} marked done.",
+}
+
+
+@practice_staff_required
+@require_POST
+def appointment_day_action(request, pk, action):
+    """Check in, no-show, done (and their undo), then back to the page it was asked from
+    (the day view, the clinician's home) or the appointment."""
+    appointment = _appointment(request, pk)
+    try:
+        wanted = DayAction(action)
+    except ValueError:
+        raise Http404("No such action.") from None
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("calendar:appointment", args=[appointment.pk])
+    try:
+        done = day_actions.perform(actor=request.user, appointment=appointment, action=wanted)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    zone = practice_zone(request.user.practice)
+    at = done.arrived_at.astimezone(zone) if done.arrived_at else practice_now(done.practice)
+    messages.success(
+        request,
+        DONE_MESSAGES[wanted].format(name=appointment.patient.full_name, time=f"{at:%H:%M}"),
+    )
+    return redirect(back)
+
+
 def moved_message(saved) -> str:
     """What the move did: the appointment's new time as saved, and how many later
     sessions moved with it."""
@@ -171,12 +215,19 @@ def _to_week(clinician_id, day: date):
 @practice_staff_required
 @require_http_methods(["GET", "POST"])
 def appointment_cancel(request, pk):
-    """GET asks for confirmation (works without JavaScript); POST cancels."""
+    """GET asks why (works without JavaScript); POST cancels and goes back to the
+    course or the week (redirect after POST)."""
     appointment = _appointment(request, pk)
     zone = practice_zone(request.user.practice)
-    if request.method == "POST":
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            rescheduling.cancel(actor=request.user, appointment=appointment)
+            rescheduling.cancel(
+                actor=request.user,
+                appointment=appointment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("calendar:appointment", pk=appointment.pk)
@@ -188,8 +239,13 @@ def appointment_cancel(request, pk):
         if appointment.course_id:
             return redirect("courses:detail", pk=appointment.course_id)
         return _to_week(appointment.clinician_id, appointment.starts_at.astimezone(zone).date())
-    context = {"appointment": appointment, "start": appointment.starts_at.astimezone(zone)}
-    return render(request, "scheduling/appointment_cancel.html", context)
+    context = {
+        "appointment": appointment,
+        "start": appointment.starts_at.astimezone(zone),
+        "form": form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "scheduling/appointment_cancel.html", context, status=status)
 
 
 # --- Calendars --------------------------------------------------------------------

@@ -327,8 +327,54 @@ def test_not_ready_a_blocked_move_and_a_cancel_say_what_happened(page, clinician
     page.get_by_role("heading", name="Cancel this appointment?").wait_for()
     settle_and_check(page)
     shoot_both(page, "calendar-cancel-confirm")
-    page.get_by_role("button", name="Yes, cancel it").click()
+    page.get_by_role("button", name="Cancel the appointment").click()
+    page.get_by_text("Choose why the appointment is cancelled.").first.wait_for()
+    settle_and_check(page)
+    assert course.appointments.get(sequence=2).status == "scheduled"
+    page.get_by_label("The patient is unwell").check()
+    page.get_by_role("button", name="Cancel the appointment").click()
     page.get_by_text("The slot is free.").wait_for()
     settle_and_check(page)
     assert "Not yet booked" in page.locator(".course-sessions").inner_text()
     assert "7 booked" in page.locator(".course-progress").inner_text()
+
+
+def test_the_day_checks_a_patient_in_and_marks_a_no_show(
+    page, clinician_a, practice_a, week_with_appointments
+):
+    """Today's practice day: the clinician checks in the 15:00 patient from the home page,
+    marks one who did not come, and the grid tells kinds and states apart."""
+    zone = practice_a.zone
+    today = practice_today(practice_a)
+    late = PatientFactory(practice=practice_a, first_name="Nora", last_name="Hoffmann-Vogt")
+    start = local(today, time(0, 15), zone)
+    missed = booking.book_appointment(
+        actor=clinician_a,
+        patient=late,
+        clinician_id=clinician_a.pk,
+        kind="consultation",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=15),
+    )
+    sign_in(page, "clin_a", PASSWORD)
+    row = page.locator(".day-list__item").filter(has_text="Ben Wolf")
+    row.get_by_role("button", name="Check in Ben Wolf").click()
+    page.get_by_text("Ben Wolf checked in at").wait_for()
+    settle_and_check(page)
+    expect(row.get_by_text("Arrived")).to_be_visible()
+    shoot_both(page, "home-checked-in")
+
+    visit(page, f"/calendar/appointments/{missed.pk}/")
+    page.get_by_role("button", name="Mark as no-show").click()
+    page.get_by_text("Nora Hoffmann-Vogt marked as no-show.").wait_for()
+    settle_and_check(page)
+    assert Appointment.objects.get(pk=missed.pk).status == "no_show"
+    expect(page.get_by_role("button", name="Undo no-show")).to_be_visible()
+
+    visit(page, "/calendar/day/")
+    expect(page.locator(".cal__slots .appt--arrived")).to_have_count(1)
+    expect(page.locator(".cal__slots .appt--no_show")).to_have_count(1)
+    ben = page.locator(".cal__slots .appt--arrived")
+    assert "Ben Wolf" in (ben.get_attribute("title") or "")
+    ben.hover()
+    shoot_both(page, "calendar-day-states")

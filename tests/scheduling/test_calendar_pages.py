@@ -268,9 +268,15 @@ def test_cancel_asks_first_then_frees_the_slot(browser_a, course):
     response = browser_a.get(url)
     assert response.status_code == 200 and "Cancel this appointment?" in response.content.decode()
     assert Appointment.objects.get(pk=third.pk).status == "scheduled"
-    response = browser_a.post(url)
+    refused = browser_a.post(url)
+    assert refused.status_code == 400 and "Choose why the appointment is cancelled." in (
+        refused.content.decode()
+    )
+    assert Appointment.objects.get(pk=third.pk).status == "scheduled"
+    response = browser_a.post(url, {"reason": "patient_unwell"})
     assert response.status_code == 302
-    assert Appointment.objects.get(pk=third.pk).status == "cancelled"
+    cancelled = Appointment.objects.get(pk=third.pk)
+    assert (cancelled.status, cancelled.cancellation_reason) == ("cancelled", "patient_unwell")
     page = browser_a.get(response["Location"]).content.decode()
     assert "The slot is free." in page and "Not yet booked" in page
     week = browser_a.get(week_url(week="2026-W39")).content.decode()  # 21 to 27 Sep
