@@ -288,6 +288,38 @@ def book_course(
     return Booked(course, created, plan)
 
 
+def insert_if_free(
+    *, clinician, patient: Patient, starts_at: datetime, ends_at: datetime, **fields
+) -> Appointment:
+    """Creates the appointment, or raises the 409 naming the clinician's or the patient's
+    appointment in the way. Under SQLite's write lock the check decides; on PostgreSQL
+    the exclusion constraints do, and their IntegrityError becomes the same 409. The
+    caller holds lock_calendars."""
+    period = [(starts_at, ends_at)]
+    if (
+        Appointment.objects.filter(
+            Q(clinician=clinician) | Q(patient=patient),
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .exists()
+    ):
+        raise double_booking(clinician, period, patient)
+    try:
+        with transaction.atomic():
+            return Appointment.objects.create(
+                practice_id=patient.practice_id,
+                patient=patient,
+                clinician=clinician,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                **fields,
+            )
+    except IntegrityError as exc:
+        raise double_booking(clinician, period, patient) from exc
+
+
 @transaction.atomic
 def book_appointment(
     *, actor, patient: Patient, clinician_id, kind: str, starts_at: datetime, ends_at: datetime
@@ -309,29 +341,9 @@ def book_appointment(
     )
     if refusal:
         raise InvalidInput({"starts_at": [refusal]})
-    period = [(starts_at, ends_at)]
-    if (
-        Appointment.objects.filter(
-            Q(clinician=clinician) | Q(patient=patient),
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .exists()
-    ):  # under SQLite's write lock this check decides; on PostgreSQL the constraints do
-        raise double_booking(clinician, period, patient)
-    try:
-        with transaction.atomic():
-            appointment = Appointment.objects.create(
-                practice_id=patient.practice_id,
-                patient=patient,
-                clinician=clinician,
-                kind=kind,
-                starts_at=starts_at,
-                ends_at=ends_at,
-            )
-    except IntegrityError as exc:
-        raise double_booking(clinician, period, patient) from exc
+    appointment = insert_if_free(
+        clinician=clinician, patient=patient, kind=kind, starts_at=starts_at, ends_at=ends_at
+    )
     zone = practice_zone(patient.practice)
     audit.record(
         actor,

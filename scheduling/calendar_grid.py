@@ -160,6 +160,53 @@ class Placed(Generic[T]):
 
 
 @dataclass(frozen=True)
+class Free:
+    """A free period of a column that can be booked: its rows, and its local start and
+    end ("HH:MM"), which the booking link carries."""
+
+    row: int
+    span: int
+    starts: str
+    ends: str
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def free_periods(
+    open_periods: Iterable[tuple[int, int]],
+    booked: Iterable[tuple[int, int]],
+    window: Window,
+    *,
+    earliest: int = 0,
+) -> list[Free]:
+    """The open minutes nothing is booked in, from `earliest` (minutes after midnight,
+    rounded up to the grid's 15 minutes) on: each at least one row, starting on a row.
+
+    >>> [f"{f.starts}-{f.ends}" for f in free_periods(
+    ...     [(8 * 60, 12 * 60)], [(9 * 60, 9 * 60 + 50)], Window(8 * 60, 18 * 60), earliest=8 * 60 + 5)]
+    ['08:15-09:00', '10:00-12:00']
+    """
+    earliest = -(-earliest // SLOT_MINUTES) * SLOT_MINUTES
+    taken = sorted(booked)
+    result = []
+    for opens, closes in sorted(open_periods):
+        cursor = max(opens, earliest)
+        for start, end in [
+            *[(s, e) for s, e in taken if s < closes and e > cursor],
+            (closes, closes),
+        ]:
+            if start - cursor >= SLOT_MINUTES:
+                place = window.place(cursor, start)
+                if place is not None:
+                    result.append(Free(*place, _hhmm(cursor), _hhmm(start)))
+            # a free period starts on the grid: after 09:50 the next slot is 10:00
+            cursor = max(cursor, -(-end // SLOT_MINUTES) * SLOT_MINUTES)
+    return result
+
+
+@dataclass(frozen=True)
 class Column(Generic[T]):
     """One column of the grid: a day (week view) or a clinician (day view)."""
 
@@ -169,6 +216,7 @@ class Column(Generic[T]):
     closed: str | None  # why it is shaded: "Closed: Holidays", "Absent", "Not working"
     open_blocks: list[tuple[int, int]]  # (row, span) of each open period
     items: list[Placed[T]]
+    free: list[Free]  # what can be booked: nothing on a day gone by
 
 
 def build_column(
@@ -181,19 +229,24 @@ def build_column(
     closed: str | None,
     items: Iterable[tuple[datetime, datetime, T]],
     zone: ZoneInfo,
+    now_minute: int = 0,
 ) -> Column[T]:
-    """A column's open periods and its appointments, placed on the window's rows."""
-    blocks = [
-        place
-        for opens, closes in hours
-        if (place := window.place(minutes(opens), minutes(closes))) is not None
-    ]
-    placed = []
+    """A column's open periods, its appointments placed on the window's rows, and its
+    free periods (today's from `now_minute` on; none on a day gone by)."""
+    opening = [(minutes(opens), minutes(closes)) for opens, closes in hours]
+    blocks = [place for period in opening if (place := window.place(*period)) is not None]
+    placed, booked = [], []
     for start, end, item in items:
-        place = window.place(*local_period(start, end, day, zone))
+        period = local_period(start, end, day, zone)
+        booked.append(period)
+        place = window.place(*period)
         if place is not None:
             placed.append(Placed(item, *place))
-    return Column(key, day, day == today, closed, blocks, placed)
+    if day < today:
+        free = []
+    else:
+        free = free_periods(opening, booked, window, earliest=now_minute if day == today else 0)
+    return Column(key, day, day == today, closed, blocks, placed, free)
 
 
 def week_of(day: date) -> list[date]:

@@ -110,6 +110,44 @@ def move_refusal(
     return None
 
 
+def rebook_refusal(
+    sequence: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    sessions: Iterable[Session],
+    zone: tzinfo,
+) -> Refusal | None:
+    """Why a cancelled session `sequence` may not be booked again at `starts_at`, or None:
+    as a move (never in the past, never before the session before it), and, since the
+    later sessions stay where they are, never after the start of the next one.
+
+    >>> from datetime import UTC, timedelta
+    >>> now = datetime(2026, 3, 9, 8, tzinfo=UTC)
+    >>> three = Session(3, "scheduled", now + timedelta(days=7), now + timedelta(days=7, hours=1))
+    >>> rebook_refusal(2, now + timedelta(days=7), now + timedelta(days=7, hours=1), now,
+    ...                [three], UTC).message[:42]
+    'Session 2 must end before session 3 starts'
+    >>> rebook_refusal(2, now + timedelta(days=6), now + timedelta(days=6, hours=1), now,
+    ...                [three], UTC) is None
+    True
+    """
+    refusal = move_refusal(sequence, starts_at, now, sessions, zone)
+    if refusal is not None:
+        return refusal
+    later = [s for s in sessions if s.sequence > sequence and s.status != "cancelled"]
+    if later:
+        following = min(later, key=lambda s: s.sequence)
+        if ends_at > following.starts_at:
+            return Refusal(
+                "order",
+                f"Session {sequence} must end before session {following.sequence} starts "
+                f"({following.starts_at.astimezone(zone):%a %d %b %Y, %H:%M}): the course's "
+                "order holds. Move that session first, or choose an earlier time.",
+            )
+    return None
+
+
 def replan_start(
     done: Session, following: Session, schedule: Schedule, interval_days: int, zone: tzinfo
 ) -> datetime | None:

@@ -274,3 +274,42 @@ class CancelForm(forms.Form):
         if data.get("reason") == CancellationReason.OTHER and not data.get("note", "").strip():
             self.add_error("note", "Say why in a few words.")
         return data
+
+
+class VisitBookingForm(forms.Form):
+    """A consultation or a maintenance session from the calendar: who with, when, how
+    long. The patient is chosen before (the page's search); booking.book_appointment
+    decides whether the slot is free."""
+
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[
+            (AppointmentKind.CONSULTATION, "Consultation"),
+            (AppointmentKind.MAINTENANCE, "Maintenance session"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    clinician = forms.TypedChoiceField(label="Clinician", coerce=str)
+    date = PracticeDateField(label="Date")
+    time = TimeSlotField(label="Time")
+    minutes = forms.IntegerField(
+        label="Length (minutes)",
+        min_value=5,
+        max_value=12 * 60,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "input-short"}
+        ),
+    )
+
+    def __init__(
+        self,
+        *args,
+        clinicians: Sequence[tuple[str, str]],
+        slots: list[tuple[str, str]],
+        date_format: str,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["clinician"]).choices = clinicians
+        cast(forms.ChoiceField, self.fields["time"]).choices = slots
+        _use_date_format(self, date_format)

@@ -6,19 +6,25 @@ used from the start."""
 
 from django.urls import path
 
-from .views import calendar, courses, recall, settings
+from .views import booking, calendar, courses, recall, settings
 
 course_urls = [
     path("patients/<uuid:patient_pk>/courses/new/", courses.course_book, name="book"),
     path("courses/<uuid:pk>/", courses.course_detail, name="detail"),
     path("courses/<uuid:pk>/replan/", courses.course_replan, name="replan"),
     path("courses/<uuid:pk>/end/", courses.course_end, name="end"),
+    path(
+        "courses/<uuid:pk>/sessions/<int:sequence>/book/",
+        booking.rebook_session,
+        name="rebook",
+    ),
 ]
 
 calendar_urls = [
     path("", calendar.calendar_week, name="week"),
     path("day/", calendar.calendar_day, name="day"),
     path("recall/", recall.recall_list, name="recall"),
+    path("book/", booking.book_visit, name="book"),
     path("appointments/<uuid:pk>/", calendar.appointment_detail, name="appointment"),
     path("appointments/<uuid:pk>/move/", calendar.appointment_reschedule, name="reschedule"),
     path("appointments/<uuid:pk>/cancel/", calendar.appointment_cancel, name="cancel"),

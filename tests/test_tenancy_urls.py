@@ -69,6 +69,7 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "calendar:appointment": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:reschedule": lambda w: {"pk": w["course"].appointments.first().pk},
     "calendar:cancel": lambda w: {"pk": w["course"].appointments.first().pk},
+    "courses:rebook": lambda w: {"pk": w["course"].pk, "sequence": 1},
     "calendar:day-action": lambda w: {
         "pk": w["course"].appointments.first().pk,
         "action": "check_in",

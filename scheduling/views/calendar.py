@@ -104,10 +104,56 @@ def _render_appointment(
     return render(request, "scheduling/appointment_detail.html", context, status=status)
 
 
+def _move_form(request, appointment, data, initial=None) -> RescheduleForm:
+    practice = request.user.practice
+    start = appointment.starts_at.astimezone(practice_zone(practice))
+    return RescheduleForm(
+        data,
+        initial=initial,
+        slots=_slots(request.user, also=start.time().replace(tzinfo=None)),
+        date_format=practice.date_format,
+    )
+
+
+def _propose(request, appointment, form):
+    """The page with what the move in `form` would do (a read: nothing is saved), or why
+    it cannot be done."""
+    if not form.is_valid():
+        return _render_appointment(request, appointment, form, status=400)
+    zone = practice_zone(request.user.practice)
+    starts_at = local(form.cleaned_data["date"], form.cleaned_data["time"], zone)
+    try:
+        proposal = rescheduling.preview_move(
+            actor=request.user, appointment=appointment, starts_at=starts_at
+        )
+    except Conflict as exc:
+        return _render_appointment(request, appointment, form, conflict=exc.message, status=409)
+    except InvalidInput as exc:
+        add_service_errors(form, exc, {"starts_at": "date"})
+        return _render_appointment(request, appointment, form, status=400)
+    data = form.cleaned_data  # shown again as the practice writes it, however it came
+    shown = _move_form(
+        request,
+        appointment,
+        None,
+        initial={
+            "date": data["date"].strftime(form.fields["date"].widget.format),
+            "time": data["time"].strftime("%H:%M"),
+        },
+    )
+    return _render_appointment(request, appointment, shown, proposal=proposal)
+
+
 @practice_staff_required
 @require_GET
 def appointment_detail(request, pk):
-    return _render_appointment(request, _appointment(request, pk))
+    """The appointment; with ?date=&time= (the move form, or a drag in the calendar) also
+    what moving it there would do. Proposing is a read, so it is a GET: Back and Reload
+    show it again and save nothing."""
+    appointment = _appointment(request, pk)
+    if "date" in request.GET or "time" in request.GET:
+        return _propose(request, appointment, _move_form(request, appointment, request.GET))
+    return _render_appointment(request, appointment)
 
 
 @practice_staff_required
@@ -119,25 +165,17 @@ def appointment_reschedule(request, pk):
     A confirmation whose proposal no longer holds shows the new one (409) and saves
     nothing."""
     appointment = _appointment(request, pk)
-    practice = request.user.practice
-    zone = practice_zone(practice)
-    form = RescheduleForm(
-        request.POST,
-        slots=_slots(request.user, also=appointment.starts_at.astimezone(zone).time()),
-        date_format=practice.date_format,
-    )
-    if not form.is_valid():
-        return _render_appointment(request, appointment, form, status=400)
+    form = _move_form(request, appointment, request.POST)
+    if not form.is_valid() or not form.cleaned_data["proposal"]:
+        return _propose(request, appointment, form)
+    zone = practice_zone(request.user.practice)
     starts_at = local(form.cleaned_data["date"], form.cleaned_data["time"], zone)
-    confirmed = form.cleaned_data["proposal"]
     try:
-        if not confirmed:
-            proposal = rescheduling.preview_move(
-                actor=request.user, appointment=appointment, starts_at=starts_at
-            )
-            return _render_appointment(request, appointment, form, proposal=proposal)
         saved = rescheduling.reschedule(
-            actor=request.user, appointment=appointment, starts_at=starts_at, proposal=confirmed
+            actor=request.user,
+            appointment=appointment,
+            starts_at=starts_at,
+            proposal=form.cleaned_data["proposal"],
         )
     except Conflict as exc:
         if exc.code == "proposal_changed":
@@ -314,6 +352,8 @@ def calendar_week(request):
     zone = practice_zone(practice)
     today = practice_today(practice)
     clinicians = list(selectors.clinicians_for(user))
+    now = practice_now(practice)
+    now_minute = now.hour * 60 + now.minute
     wanted = request.GET.get("clinician")
     if wanted:
         clinician = next((c for c in clinicians if str(c.pk) == wanted), None)
@@ -363,6 +403,7 @@ def calendar_week(request):
                 closed=facts.closed_because(day, clinician.pk),
                 items=[(e.start, e.end, e) for e in active if e.start.date() == day],
                 zone=zone,
+                now_minute=now_minute,
             )
             for day in visible
         ]
@@ -387,6 +428,8 @@ def calendar_day(request):
     zone = practice_zone(practice)
     today = practice_today(practice)
     day, date_form, valid = _shown_day(request, show_date=True)
+    now = practice_now(practice)
+    now_minute = now.hour * 60 + now.minute
     clinicians = list(selectors.clinicians_for(user))
     ids = [c.pk for c in clinicians]
     since, until = local(day, time(0), zone), local(day + timedelta(days=1), time(0), zone)
@@ -411,6 +454,7 @@ def calendar_day(request):
                 (e.start, e.end, e) for e in active if e.appointment.clinician_id == clinician.pk
             ],
             zone=zone,
+            now_minute=now_minute,
         )
         for clinician in clinicians
     ]

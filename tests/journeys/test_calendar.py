@@ -378,3 +378,71 @@ def test_the_day_checks_a_patient_in_and_marks_a_no_show(
     assert "Ben Wolf" in (ben.get_attribute("title") or "")
     ben.hover()
     shoot_both(page, "calendar-day-states")
+
+
+def test_a_free_slot_books_a_visit_and_a_drag_proposes_a_move(
+    page, clinician_a, practice_a, week_with_appointments
+):
+    """Next week's grid: a click on Tuesday's free 11:00 quarter hour books a consultation
+    for a patient found by name; dragging Paula Keller's Wednesday visit to Thursday opens
+    the move's proposal, which saves nothing until it is confirmed."""
+    monday = week_with_appointments
+    tuesday, wednesday = monday + timedelta(days=1), monday + timedelta(days=2)
+    patient = PatientFactory(practice=practice_a, first_name="Ida", last_name="Sommerfeld")
+    sign_in(page, "clin_a", PASSWORD)
+    week = f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
+    visit(page, f"/calendar/?week={week}")
+    column = page.locator(f".cal__slots[data-day='{tuesday:%Y-%m-%d}']")
+    free = column.locator(".cal__free[data-starts='09:45']")  # 09:00-09:45 is Greta Lorenz's
+    box = free.bounding_box()
+    rows = (free.get_attribute("data-ends"), free.get_attribute("data-starts"))
+    assert rows == ("14:00", "09:45")
+    free.hover()
+    shoot_both(page, "calendar-free-slot-hover")
+    slot = box["height"] / 17  # 09:45 to 14:00 is 17 quarter hours
+    page.mouse.click(box["x"] + 20, box["y"] + slot * 5 + 2)  # the 6th: 11:00
+    page.get_by_role("heading", name="Who is the visit for?").wait_for()
+    settle_and_check(page)
+    assert "11:00" in page.locator(".page-head").inner_text()
+    page.get_by_label("Name, e-mail or phone").fill("Sommerfeld")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Sommerfeld, Ida").wait_for()
+    settle_and_check(page)
+    page.get_by_role("link", name="Sommerfeld, Ida").click()
+    page.get_by_role("heading", name="Ida Sommerfeld").wait_for()
+    settle_and_check(page)
+    expect(page.get_by_label("Time")).to_have_value("11:00")
+    shoot_both(page, "calendar-visit-book")
+    page.get_by_role("button", name="Book the visit").click()
+    page.get_by_text("Booked: Consultation for Ida Sommerfeld").wait_for()
+    settle_and_check(page)
+    booked = Appointment.objects.get(patient=patient)
+    assert booked.starts_at == local(tuesday, time(11), practice_a.zone)
+    page.go_back()  # Back after the redirect shows the form again, and books nothing
+    page.wait_for_load_state("load")
+    settle_and_check(page)
+    assert Appointment.objects.filter(patient=patient).count() == 1
+
+    visit(page, f"/calendar/?week={week}")
+    paula = page.locator(".appt", has_text="Paula Keller")
+    before = Appointment.objects.get(patient__last_name="Keller").starts_at
+    source = paula.bounding_box()
+    thursday = page.locator(f".cal__slots[data-day='{monday + timedelta(days=3):%Y-%m-%d}']")
+    target = thursday.bounding_box()
+    page.mouse.move(source["x"] + 10, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 30, source["y"] + 40, steps=8)
+    page.mouse.move(target["x"] + 30, source["y"] + 5, steps=4)
+    page.mouse.up()
+    page.get_by_role("button", name="Confirm the move").wait_for()
+    settle_and_check(page)
+    assert "Check the move" in page.locator("#proposal").inner_text()
+    assert Appointment.objects.get(patient__last_name="Keller").starts_at == before
+    shoot_both(page, "calendar-drag-proposal")
+    page.get_by_role("button", name="Confirm the move").click()
+    page.get_by_text("The appointment moved to").wait_for()
+    moved = Appointment.objects.get(patient__last_name="Keller").starts_at.astimezone(
+        practice_a.zone
+    )
+    assert moved.date() == monday + timedelta(days=3) and moved.time() == time(11)
+    assert wednesday != moved.date()
