@@ -75,6 +75,7 @@ class Action:
     PHOTO_VIEW = "photo.view"
     SURVEY_RECORD = "survey.record"
     SURVEY_LINK_CREATE = "survey_link.create"
+    SURVEY_LINK_REVOKE = "survey_link.revoke"
 
     LABELS = {
         PATIENT_CREATE: "Patient added",
@@ -126,6 +127,7 @@ class Action:
         PHOTO_UPLOAD: "Photo added",
         PHOTO_VIEW: "Photo viewed",
         SURVEY_RECORD: "Survey recorded",
+        SURVEY_LINK_REVOKE: "Survey link replaced",
         SURVEY_LINK_CREATE: "Survey link handed out",
     }
 

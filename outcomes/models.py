@@ -162,6 +162,9 @@ class SurveyLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a new link replaced it, or when it was found expired as a new one was made:
+    # a course has one open link at a time (the constraint below).
+    revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -172,6 +175,13 @@ class SurveyLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="survey_link_one_open_per_course",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Survey link until {self.expires_at:%Y-%m-%d}"

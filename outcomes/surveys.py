@@ -42,7 +42,7 @@ class LinkGone(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "expired" | "used" (what the patient is told)
+        self.reason = reason  # "expired" | "used" | "replaced" (what the patient is told)
 
 
 @dataclass(frozen=True)
@@ -135,21 +135,59 @@ def record_survey(*, actor, course: Course, rating: str, comment: str = "") -> S
     return survey
 
 
+def open_link_of(course: Course, now: datetime | None = None) -> SurveyLink | None:
+    """The course's link that can still be answered, if one is out."""
+    now = now or timezone.now()
+    return (
+        SurveyLink.objects.filter(
+            course=course, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        )
+        .select_related("created_by")
+        .first()
+    )
+
+
 @transaction.atomic
-def hand_out_link(*, actor, course: Course) -> HandedOutLink:
-    """A one-time link for the patient to answer the course's survey. 409 when the course
+def hand_out_link(*, actor, course: Course, replace: bool = False) -> HandedOutLink:
+    """A one-time link for the patient to answer the course's survey: one per course at a
+    time (the database's rule), until it is used or expires. 409 `link_out` while one is
+    out, unless `replace` revokes it (its patient then finds it gone); 409 when the course
     already has its survey or no session of it is recorded yet."""
     require_practice_staff(actor, "enter a survey or hand out its link")
     ensure_in_scope(actor, course)
     course = _locked(course)
     _can_be_surveyed(course)
+    now = timezone.now()
+    SurveyLink.objects.filter(  # an expired link no longer counts as out
+        course=course, used_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+    ).update(revoked_at=now)
+    current = open_link_of(course, now)
+    if current is not None:
+        if not replace:
+            raise Conflict(
+                f"A survey link for this course is out until {current.expires_at:%d %b %Y}: "
+                "replace it to make a new one.",
+                "link_out",
+            )
+        SurveyLink.objects.filter(pk=current.pk).update(revoked_at=now)
+        audit.record(
+            actor,
+            Action.SURVEY_LINK_REVOKE,
+            current,
+            patient_id=course.patient_id,
+            summary="Replaced by a new link",
+        )
     token = secrets.token_urlsafe(32)
-    link = SurveyLink.objects.create(
-        course=course,
-        token_hash=token_hash(token),
-        expires_at=timezone.now() + timedelta(days=settings.SURVEY_LINK_DAYS),
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            link = SurveyLink.objects.create(
+                course=course,
+                token_hash=token_hash(token),
+                expires_at=now + timedelta(days=settings.SURVEY_LINK_DAYS),
+                created_by=actor,
+            )
+    except IntegrityError as exc:  # another link was made meanwhile (the course lock's twin)
+        raise Conflict("A survey link was made for this course meanwhile.", "link_out") from exc
     audit.record(
         actor,
         Action.SURVEY_LINK_CREATE,
@@ -165,9 +203,22 @@ def _usable(link: SurveyLink | None, now: datetime) -> SurveyLink:
         raise LinkUnknown
     if link.used_at is not None:
         raise LinkGone("used")
+    if link.revoked_at is not None:
+        raise LinkGone("replaced")
     if link.expires_at <= now:
         raise LinkGone("expired")
     return link
+
+
+def practice_of_token(token: str):
+    """The practice a link (used or not) belongs to, for the thank-you page; None when no
+    link has this token."""
+    link = (
+        SurveyLink.objects.select_related("course__patient__practice")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    return link.course.patient.practice if link else None
 
 
 def open_link(token: str) -> SurveyLink:

@@ -156,24 +156,37 @@ def qr_svg(url: str) -> str:
     )
 
 
+def _token_key(link) -> str:
+    return f"survey_link:{link.pk}"
+
+
 @practice_staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def survey_link(request, pk):
-    """Makes a one-time link and shows it, once (only its hash is kept)."""
+    """The course's one-time link. POST makes it (or, with `replace`, a new one in place
+    of the open one) and redirects here; GET shows it. Only the token's hash is kept in
+    the database: the link itself is in the person's server-side session, so Reload and
+    Back show the same link, and another browser sees that one is out and may replace it.
+    """
     course = _course(request, pk)
-    try:
-        handed_out = surveys.hand_out_link(actor=request.user, course=course)
-    except Conflict as exc:
-        messages.error(request, f"No link made. {exc.message}")
-        return _back_to_course(course)
-    url = request.build_absolute_uri(reverse("survey-answer", kwargs={"token": handed_out.token}))
-    context = {
-        "course": course,
-        "patient": course.patient,
-        "url": url,
-        "qr": qr_svg(url),
-        "expires_at": handed_out.link.expires_at,
-    }
+    if request.method == "POST":
+        try:
+            handed_out = surveys.hand_out_link(
+                actor=request.user, course=course, replace=request.POST.get("replace") == "1"
+            )
+        except Conflict as exc:
+            if exc.code != "link_out":
+                messages.error(request, f"No link made. {exc.message}")
+                return _back_to_course(course)
+        else:
+            request.session[_token_key(handed_out.link)] = handed_out.token
+        return redirect("courses:survey-link", pk=course.pk)
+    link = surveys.open_link_of(course)
+    token = request.session.get(_token_key(link)) if link else None
+    context: dict[str, object] = {"course": course, "patient": course.patient, "link": link}
+    if link and token:
+        url = request.build_absolute_uri(reverse("survey-answer", kwargs={"token": token}))
+        context.update({"url": url, "qr": qr_svg(url), "expires_at": link.expires_at})
     return render(request, "outcomes/survey_link.html", context)
 
 
@@ -184,6 +197,12 @@ def _public(request, template: str, context: dict, status: int):
     # (SECURE_REFERRER_POLICY) never sends it to another site. Not `no-referrer`: the
     # browser would then send `Origin: null` with the form, and the CSRF check refuse it.
     return response
+
+
+def _thanks(request, token: str):
+    practice = surveys.practice_of_token(token)
+    context = {"practice_name": practice.name if practice else ""}
+    return _public(request, "outcomes/survey_thanks.html", context, 200)
 
 
 def _gone(request, reason: str):
@@ -203,6 +222,8 @@ def survey_answer(request, token):
     except surveys.LinkUnknown:
         return _unknown(request)
     except surveys.LinkGone as gone:
+        if gone.reason == "used" and request.GET.get("answered") == "1":
+            return _thanks(request, token)  # the redirect after the answer: Reload is safe
         return _gone(request, gone.reason)
     practice = link.course.patient.practice
     form = SurveyForm(request.POST or None, for_patient=True)
@@ -219,9 +240,7 @@ def survey_answer(request, token):
                 for field, errors in exc.errors.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                return _public(
-                    request, "outcomes/survey_thanks.html", {"practice_name": practice.name}, 200
-                )
+                return redirect(f"{request.path}?answered=1")
         status = 400
     context = {"form": form, "practice_name": practice.name}
     return _public(request, "outcomes/survey_public.html", context, status)

@@ -114,3 +114,9 @@ class SurveyLinkSerializer(serializers.Serializer):
         help_text="The one-time link for the patient. Shown only now: only its hash is kept."
     )
     expires_at = serializers.DateTimeField()
+
+
+class SurveyLinkRequestSerializer(StrictSerializer):
+    replace = serializers.BooleanField(
+        required=False, default=False, help_text="Revoke the open link and make a new one."
+    )

@@ -19,7 +19,6 @@ from mesoplan.api.base import PracticeScopedMixin
 from mesoplan.api.conditional import ETagMixin
 from mesoplan.api.idempotent import IdempotentPostMixin
 from mesoplan.api.parsers import SafeMultiPartParser
-from mesoplan.api.strict import StrictSerializer
 from mesoplan.tenancy import get_scoped_or_404
 from outcomes import measures, photos, surveys
 from outcomes.models import OutcomeMeasure, Photo, Survey
@@ -33,6 +32,7 @@ from .serializers import (
     PhotoSerializer,
     PhotoUploadSerializer,
     SurveyCreateSerializer,
+    SurveyLinkRequestSerializer,
     SurveyLinkSerializer,
     SurveySerializer,
 )
@@ -241,22 +241,26 @@ class SurveyLinkViewSet(PracticeScopedMixin, CourseOfUrlMixin, viewsets.GenericV
 
     Without Idempotency-Key replays, on purpose: a replay is the stored first answer, and
     this answer holds the link's token, which the server must not keep (only its hash).
-    A retried request makes a second link; whichever is answered first surveys the
-    course, and the other then tells the patient it was used."""
+    A course has one open link at a time: a retried request answers 409 `link_out`, and
+    `{"replace": true}` revokes the open link and makes a new one."""
 
     serializer_class = SurveyLinkSerializer
     model = Survey
 
     @extend_schema(
-        request=None,
+        request=SurveyLinkRequestSerializer,
         responses={201: SurveyLinkSerializer, 409: NOT_SURVEYABLE},
         description="A link for the patient, valid for SURVEY_LINK_DAYS (14 by default), "
         "answering once. The full URL is in this answer only: the server keeps only a "
-        "hash of its token.",
+        "hash of its token. One open link per course: 409 `link_out` while one is out, "
+        'unless the body says `{"replace": true}`.',
     )
     def create(self, request, *args, **kwargs):
-        StrictSerializer(data=request.data or {}).is_valid(raise_exception=True)  # no fields
-        handed_out = surveys.hand_out_link(actor=request.user, course=self.course())
+        asked = SurveyLinkRequestSerializer(data=request.data or {})
+        asked.is_valid(raise_exception=True)
+        handed_out = surveys.hand_out_link(
+            actor=request.user, course=self.course(), replace=asked.validated_data["replace"]
+        )
         url = request.build_absolute_uri(
             reverse("survey-answer", kwargs={"token": handed_out.token})
         )

@@ -47,7 +47,7 @@ def session_outcomes(context, session) -> dict:
 def course_survey(context, course) -> dict:
     """`{% course_survey course %}`: the course's survey, or (once a session of it is
     recorded) the form to enter the patient's answer and the button for a one-time
-    link. Two queries."""
+    link (and whether one is out). Three queries."""
     user = context["request"].user
     survey = surveys.survey_of(course)
     recorded = survey is None and SessionRecord.objects.filter(course=course).exists()
@@ -56,6 +56,7 @@ def course_survey(context, course) -> dict:
         "survey": survey,
         "can_be_surveyed": recorded,
         "can_enter": works_in_practice(user),
+        "open_link": surveys.open_link_of(course) if recorded else None,
         "form": SurveyForm(auto_id="survey_%s"),
         "link_days": settings.SURVEY_LINK_DAYS,
         "csrf_token": context.get("csrf_token"),

@@ -61,6 +61,15 @@ def _not_ready(request, patient, indication, screening, readiness):
     return render(request, "scheduling/course_not_ready.html", context, status=status)
 
 
+def _booking_data(request):
+    """What the form is bound to: the confirmation (POST), the proposal asked for (a GET
+    with `action=preview`: proposing books nothing, so Reload and Back are safe), or
+    nothing (the empty form)."""
+    if request.method == "POST":
+        return request.POST
+    return request.GET if request.GET.get("action") == "preview" else None
+
+
 def _booking_form(request, indication, screening, clinicians, protocols) -> CourseBookingForm:
     user = request.user
     practice = user.practice
@@ -71,7 +80,7 @@ def _booking_form(request, indication, screening, clinicians, protocols) -> Cour
     default = me or (clinicians[0] if clinicians else None)
     goal = screening.therapy_goal if indication == "hair" else None
     return CourseBookingForm(
-        request.POST or None,
+        _booking_data(request),
         initial={
             "clinician": str(default.pk) if default else None,
             "protocol": protocols[0].code if len(protocols) == 1 else None,
@@ -150,7 +159,7 @@ def course_book(request, patient_pk):
         "form": form,
         "proposal": None,
     }
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         data = dict(form.cleaned_data)  # add_error drops a field from cleaned_data
         error = operation_date_error(data["combinations"], data["operation_date"])
         if error:
@@ -162,7 +171,12 @@ def course_book(request, patient_pk):
         proposal = context["proposal"] = _propose(
             request, form, data, clinician, protocol, start, patient
         )
-        wants_to_book = request.POST.get("action") == "book"
+        wants_to_book = request.method == "POST" and request.POST.get("action") == "book"
+        context["choices"] = [  # carried by the confirmation form as shown
+            (name, values)
+            for name, values in (form.data.lists() if hasattr(form.data, "lists") else [])
+            if name not in ("action", "proposal", "csrfmiddlewaretoken")
+        ]
         if proposal and wants_to_book and not form.errors:
             if request.POST.get("proposal") != proposal["fingerprint"]:
                 context["changed"] = True  # show the new dates; book nothing unseen

@@ -6,12 +6,14 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from mesoplan.models import AuditEntry
 from outcomes import measures, photos
 from outcomes.models import OutcomeMeasure, Photo, Survey, SurveyLink
 from outcomes.views import SESSION_PAGE
+from tests.factories import ClinicianFactory
 from tests.outcomes.outcome_support import consent, image_bytes, recorded_session, upload
 
 pytestmark = pytest.mark.django_db
@@ -188,12 +190,15 @@ def test_the_practice_enters_the_answer_on_the_course_page(browser_a, session):
     assert Survey.objects.count() == 1
 
 
-def test_the_link_page_shows_the_url_once_with_a_qr_code(browser_a, client, session):
+def test_the_link_page_shows_the_url_with_a_qr_code_after_a_redirect(browser_a, client, session):
     course = session.course
-    response = browser_a.post(reverse("courses:survey-link", kwargs={"pk": course.pk}))
-    assert response.status_code == 200
-    html = response.content.decode()
+    page = reverse("courses:survey-link", kwargs={"pk": course.pk})
+    response = browser_a.post(page)
+    assert (response.status_code, response["Location"]) == (302, page)
+    html = browser_a.get(page).content.decode()
     url = re.search(r'value="(http://testserver/survey/[^"]+)"', html).group(1)
+    reloaded = browser_a.get(page).content.decode()  # Reload: the same link, no new one
+    assert re.search(r'value="(http://testserver/survey/[^"]+)"', reloaded).group(1) == url
     assert "<svg" in html and "QR code of the survey link" in html
     assert 'style="' not in html.split("<svg", 1)[1].split("</svg>", 1)[0]  # CSP: no inline style
     assert SurveyLink.objects.count() == 1
@@ -201,9 +206,27 @@ def test_the_link_page_shows_the_url_once_with_a_qr_code(browser_a, client, sess
     assert client.get(url).status_code == 200
 
 
-def test_the_course_survey_section_costs_two_queries(
+def test_the_course_survey_section_costs_three_queries(
     rf_user_context, session, django_assert_num_queries
 ):
     template = Template("{% load outcomes %}{% course_survey course %}")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the survey, a recorded session, an open link
         template.render(rf_user_context(course=session.course))
+
+
+def test_one_link_per_course_until_it_is_replaced(browser_a, client, clinician_a, session):
+    course = session.course
+    page = reverse("courses:survey-link", kwargs={"pk": course.pk})
+    browser_a.post(page)
+    first = re.search(r'/survey/([^"/]+)/"', browser_a.get(page).content.decode()).group(1)
+    browser_a.post(page)  # a second submit (Back, then the button again) makes none
+    assert SurveyLink.objects.count() == 1
+    colleague = Client()
+    colleague.force_login(ClinicianFactory(practice=clinician_a.practice))
+    other = colleague.get(page).content.decode()
+    assert "A link is out" in other and first not in other  # the token is not shown
+    colleague.post(page, {"replace": "1"})
+    assert SurveyLink.objects.filter(revoked_at__isnull=True).count() == 1
+    gone = client.get(f"/survey/{first}/")
+    assert gone.status_code == 410 and "This link was replaced" in gone.content.decode()
+    assert AuditEntry.objects.filter(action="survey_link.revoke").count() == 1

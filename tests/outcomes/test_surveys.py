@@ -117,10 +117,15 @@ def test_a_link_is_shown_once_and_only_its_hash_is_kept(api_a, course, link, set
     assert stored.token_hash == surveys.token_hash(token) and token not in stored.token_hash
     expected = timezone.now() + timedelta(days=settings.SURVEY_LINK_DAYS)
     assert abs(stored.expires_at - expected) < timedelta(minutes=1)
-    # Not even an Idempotency-Key replay may keep it: the link endpoint takes none.
-    api_a.post(link_url(course), format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    # Not even an Idempotency-Key replay may keep it: the link endpoint takes none. A
+    # course has one open link: the retry is a 409, a replacement revokes the first.
+    again = api_a.post(link_url(course), format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert again.status_code == 409 and again.json()["code"] == "link_out"
     assert not IdempotencyKey.objects.exists()
+    new = api_a.post(link_url(course), {"replace": True}, format="json")
+    assert new.status_code == 201 and token_of(new.json()["url"]) != token
     assert AuditEntry.objects.filter(action="survey_link.create").count() == 2
+    assert SurveyLink.objects.get(pk=stored.pk).revoked_at is not None
 
 
 def test_the_public_page_shows_only_the_question_and_the_practice(client, course, link):
@@ -140,7 +145,10 @@ def test_the_public_page_shows_only_the_question_and_the_practice(client, course
 
 def test_the_patient_answers_once(client, course, link):
     response = client.post(link["url"], {"rating": "satisfied", "comment": "Good"})
-    assert response.status_code == 200 and b"Thank you" in response.content
+    assert response.status_code == 302  # Reload of the thank-you page sends nothing again
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200 and b"Thank you" in thanks.content
+    assert b"Practice A" in thanks.content
     survey = Survey.objects.get()
     assert (survey.course_id, survey.rating, survey.source, survey.entered_by) == (
         course.pk,
@@ -210,7 +218,7 @@ def test_the_public_form_is_csrf_protected(link):
     page = browser.get(link["url"])
     token = page.cookies["csrftoken"].value
     answered = browser.post(link["url"], {"rating": "satisfied", "csrfmiddlewaretoken": token})
-    assert answered.status_code == 200
+    assert answered.status_code == 302
     assert Survey.objects.count() == 1
 
 

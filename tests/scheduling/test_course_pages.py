@@ -1,7 +1,9 @@
 """Booking a course in the browser (the proposed dates first, then confirm), the page
 that says why a patient is not ready, the course page, and the course on the record."""
 
+import re
 from datetime import UTC, date, datetime
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -68,6 +70,29 @@ def test_proposing_shows_the_eight_dates_and_books_nothing(browser_a, clinician_
     assert "Book these 8 sessions" in body
     assert "Mon 07 Sep 2026" in body
     assert not Course.objects.exists() and not Appointment.objects.exists()
+
+
+def test_the_proposal_is_a_get_and_its_confirmation_a_post_that_redirects(
+    browser_a, clinician_a, ready_patient
+):
+    """Back and Reload never book: proposing is a read (GET), booking a POST that
+    redirects; the confirmation carries exactly the choices that were shown."""
+    query = urlencode(form(clinician_a) | {"indication": "skin"}, doseq=True)
+    shown = browser_a.get(reverse("courses:book", args=[ready_patient.pk]) + "?" + query)
+    assert shown.status_code == 200 and shown.context["proposal"]
+    body = shown.content.decode()
+    confirm = body[body.index('<form method="post"') : body.index("Book these 8 sessions")]
+    carried = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', confirm))
+    assert carried["start_date"] == "07.09.2026" and carried["proposal"]
+    assert (
+        "csrfmiddlewaretoken" not in query
+        and "csrfmiddlewaretoken" not in shown.request["QUERY_STRING"]
+    )
+    data = dict(form(clinician_a), proposal=carried["proposal"], action="book")
+    booked = browser_a.post(book_url(ready_patient), data)
+    assert booked.status_code == 302 and Course.objects.count() == 1
+    browser_a.get(reverse("courses:book", args=[ready_patient.pk]) + "?" + query)  # Back
+    assert Course.objects.count() == 1
 
 
 def test_a_session_moved_off_a_closed_day_shows_planned_and_booked_and_why(
