@@ -2,7 +2,7 @@
 never a 500 and never stored (mesoplan.date_bounds: years 1900 to 2199), in the
 calendar's URLs, the settings forms and the API."""
 
-from datetime import date
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -101,3 +101,62 @@ def test_the_api_refuses_a_birth_date_outside_the_bounds(api_a, born):
     )
     assert response.status_code == 400
     assert response.json()["date_of_birth"]  # named: out of range, or not plausible
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(day=outside)
+@example(day=date(1, 1, 1))
+@example(day=date(9999, 12, 31))
+def test_booking_and_moving_from_the_calendar_refuse_a_day_outside_the_bounds(
+    browser_a, clinician_a, ready_patient, day
+):
+    """The booking page (its slot link and its form), a move's proposal (a GET) and a
+    cancelled session booked again: each a 400 or the day ignored, never a 500."""
+    from mesoplan.clock import practice_today
+    from protocols.planner import local
+    from scheduling import booking, rescheduling
+
+    today = practice_today(clinician_a.practice)
+    monday = today + timedelta(days=7 - today.weekday())
+    course = (
+        Course.objects.filter(patient=ready_patient).first()
+        or booking.book_course(
+            actor=clinician_a,
+            patient=ready_patient,
+            protocol_code="mesolift",
+            clinician_id=clinician_a.pk,
+            start=local(monday, time(10), clinician_a.practice.zone),
+            initial_interval_days=7,
+            targets=["elastosis"],
+        ).course
+    )
+    second = course.appointments.get(sequence=2)
+    if second.status != "cancelled":
+        rescheduling.cancel(actor=clinician_a, appointment=second)
+    typed = day.strftime("%d.%m.%Y")
+    slot = browser_a.get(reverse("calendar:book") + f"?date={day.isoformat()}&time=10:00")
+    assert slot.status_code == 200  # an impossible slot day is no slot: the search shows
+    visit = browser_a.post(
+        reverse("calendar:book"),
+        {
+            "patient": ready_patient.pk,
+            "kind": "consultation",
+            "clinician": clinician_a.pk,
+            "date": typed,
+            "time": "10:00",
+            "minutes": "30",
+        },
+    )
+    assert visit.status_code == 400
+    first = course.appointments.get(sequence=1)
+    move = browser_a.get(
+        reverse("calendar:appointment", args=[first.pk]) + f"?date={typed}&time=10:00"
+    )
+    assert move.status_code == 400
+    again = browser_a.post(
+        reverse("courses:rebook", args=[course.pk, 2]), {"date": typed, "time": "10:00"}
+    )
+    assert again.status_code == 400
+    assert Appointment.objects.filter(starts_at__year__gt=2199).count() == 0
