@@ -260,3 +260,17 @@ def test_a_link_request_with_fields_is_refused(api_a, course):
     response = api_a.post(link_url(course), {"x": 1}, format="json")
     assert response.status_code == 400 and response.json() == {"x": ["Unknown field."]}
     assert not SurveyLink.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_eight_links_asked_at_once_make_one(clinician_a):
+    course = recorded_session(clinician_a).course
+
+    def hand_out():
+        surveys.hand_out_link(actor=clinician_a, course=course)
+        return "made"
+
+    outcomes = race([hand_out] * 8, {Conflict: "out"})
+    assert sorted(outcomes) == ["made"] + ["out"] * 7
+    assert SurveyLink.objects.filter(course=course, revoked_at__isnull=True).count() == 1

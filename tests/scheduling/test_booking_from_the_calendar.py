@@ -196,3 +196,35 @@ def test_a_session_is_never_booked_again_before_the_one_before_it(clinician_a, c
     rescheduling.cancel(actor=clinician_a, appointment=third)
     with pytest.raises(Conflict, match="cannot come before session 2"):
         rebooking.rebook_session(actor=clinician_a, course=course, sequence=3, starts_at=at(15, 9))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_session_booked_again_by_eight_at_once_is_booked_once(clinician_a, ready_patient):
+    from tests.concurrency import race
+
+    with time_machine.travel(NOW, tick=False):
+        course = booking.book_course(
+            actor=clinician_a,
+            patient=ready_patient,
+            protocol_code="mesolift",
+            clinician_id=clinician_a.pk,
+            start=at(9, 10),
+            initial_interval_days=7,
+            targets=["elastosis"],
+        ).course
+        rescheduling.cancel(actor=clinician_a, appointment=course.appointments.get(sequence=2))
+
+    def rebook(hour):
+        def attempt():
+            with time_machine.travel(NOW, tick=False):
+                rebooking.rebook_session(
+                    actor=clinician_a, course=course, sequence=2, starts_at=at(17, hour)
+                )
+            return "booked"
+
+        return attempt
+
+    outcomes = race([rebook(9 + n % 8) for n in range(8)], {Conflict: "refused"})
+    assert sorted(outcomes) == ["booked"] + ["refused"] * 7
+    assert course.appointments.filter(sequence=2, status="scheduled").count() == 1
