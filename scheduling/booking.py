@@ -30,7 +30,8 @@ from protocols.planner import CoursePlan, PlanningError, plan_course_dates, plan
 
 from .horizon import horizon_refusal
 from .models import TARGETS_BY_INDICATION, Appointment, AppointmentKind, AppointmentStatus, Course
-from .selectors import availability_for
+from .open_hours import outside_hours
+from .selectors import availability_for, calendar_facts
 
 # How far ahead the booking page shows the calendar: the whole course and some slack (the
 # planner's own window is protocols.planner.planning_window, from the protocol's schedule).
@@ -288,6 +289,16 @@ def book_course(
     return Booked(course, created, plan)
 
 
+def refuse_outside_hours(actor, clinician, starts_at: datetime, ends_at: datetime) -> None:
+    """A 409 `outside_hours` when the clinician does not treat then (closed, absent, not
+    working, or the practice not open for the whole appointment), as a move refuses."""
+    day = starts_at.astimezone(practice_zone(clinician.practice)).date()
+    facts = calendar_facts(actor, [clinician.pk], day, day)
+    why = outside_hours(facts, clinician.pk, starts_at, ends_at)
+    if why:
+        raise Conflict(f"Not booked: {why}", "outside_hours")
+
+
 def insert_if_free(
     *, clinician, patient: Patient, starts_at: datetime, ends_at: datetime, **fields
 ) -> Appointment:
@@ -341,6 +352,8 @@ def book_appointment(
     )
     if refusal:
         raise InvalidInput({"starts_at": [refusal]})
+    if starts_at > timezone.now():  # a visit entered afterwards is kept as it happened
+        refuse_outside_hours(actor, clinician, starts_at, ends_at)
     appointment = insert_if_free(
         clinician=clinician, patient=patient, kind=kind, starts_at=starts_at, ends_at=ends_at
     )

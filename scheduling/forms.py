@@ -3,6 +3,7 @@ services decide. Dates are typed in the practice's format (PracticeDateField), t
 chosen as HH:MM from the practice's hours, never a browser-locale picker."""
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import cast
@@ -271,7 +272,8 @@ class CancelForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        if data.get("reason") == CancellationReason.OTHER and not data.get("note", "").strip():
+        note = "".join(ch for ch in data.get("note", "") if unicodedata.category(ch) != "Cf")
+        if data.get("reason") == CancellationReason.OTHER and not note.strip():
             self.add_error("note", "Say why in a few words.")
         return data
 

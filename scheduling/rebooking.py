@@ -15,7 +15,7 @@ from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
 
-from .booking import insert_if_free, lock_calendars
+from .booking import insert_if_free, lock_calendars, refuse_outside_hours
 from .course_order import Session, rebook_refusal
 from .horizon import horizon_refusal
 from .models import Appointment, AppointmentKind, AppointmentStatus, Course
@@ -67,6 +67,7 @@ def rebook_session(*, actor, course: Course, sequence: int, starts_at: datetime)
         if refusal.kind == "past":
             raise InvalidInput({"starts_at": [refusal.message]})
         raise Conflict(refusal.message, "out_of_order")
+    refuse_outside_hours(actor, course.clinician, starts_at, ends_at)
     try:
         appointment = insert_if_free(
             clinician=course.clinician,

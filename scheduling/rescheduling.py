@@ -8,6 +8,7 @@ none of it: a chosen time that is not free, or a later session that cannot be pl
 within its tolerance, makes the whole move a 409 naming it.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -114,8 +115,15 @@ def reschedule(
         with transaction.atomic():
             for move in order:
                 moved = move.appointment
+                # An arrival holds for its day: moved later the same day, the patient is
+                # still here; moved to another day, they have not arrived for it.
+                if moved.arrived_at and (
+                    move.starts_at.astimezone(zone).date()
+                    != moved.starts_at.astimezone(zone).date()
+                ):
+                    moved.arrived_at = None
                 moved.starts_at, moved.ends_at = move.starts_at, move.ends_at
-                moved.save(update_fields=["starts_at", "ends_at", "updated_at"])
+                moved.save(update_fields=["starts_at", "ends_at", "arrived_at", "updated_at"])
     except IntegrityError as exc:  # raced by another booking (PostgreSQL's constraint)
         targets = [(m.starts_at, m.ends_at) for m in changes]
         raise double_booking(appointment.clinician, targets, appointment.patient) from exc
@@ -185,7 +193,8 @@ def cancel(*, actor, appointment: Appointment, reason: str = "", note: str = "")
     an optional note, which "other" needs); a cancelled one stays cancelled."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
-    note = note.strip()
+    # Invisible characters (a zero-width space) are no note: "other" needs words.
+    note = "".join(ch for ch in note if unicodedata.category(ch) != "Cf").strip()
     if reason and reason not in CancellationReason.values:
         raise InvalidInput({"reason": [f"Choose one of: {', '.join(CancellationReason.values)}."]})
     if reason == CancellationReason.OTHER and not note:

@@ -24,7 +24,7 @@ from patients.models import Patient
 from protocols.planner import local
 from scheduling import booking, rebooking, selectors
 from scheduling.forms import RescheduleForm, VisitBookingForm, opening_slots
-from scheduling.models import AppointmentKind, AppointmentStatus, RecallEntry
+from scheduling.models import AppointmentKind, AppointmentStatus, Course, RecallEntry
 from scheduling.visit_slots import first_free
 
 SEARCH_RESULTS = 12
@@ -99,7 +99,10 @@ def book_visit(request):
     clinician = clinician or (clinicians[0] if clinicians else None)
     if clinician is None:
         raise Http404("The practice has no active clinician.")
+    # The slot a link came from (GET only: a POST's time is one of the form's own slots).
     slot_day, slot_time = _iso_date(request.GET.get("date")), _hhmm(request.GET.get("time"))
+    if request.method == "POST":
+        slot_day = slot_time = None
     patient = None
     if source.get("patient"):
         try:
@@ -197,8 +200,8 @@ def rebook_session(request, pk, sequence):
     user = request.user
     course = get_scoped_or_404(selectors.courses_for(user), user, pk=pk)
     cancelled = rebooking.cancelled_session(course, sequence)
-    if cancelled is None:
-        raise Http404("This session is not cancelled.")
+    if cancelled is None or course.status != Course.Status.ACTIVE:
+        raise Http404("This session is not cancelled, or its course is over.")
     practice = user.practice
     zone = practice_zone(practice)
     proposal = _rebook_proposal(course, cancelled, sequence, zone)

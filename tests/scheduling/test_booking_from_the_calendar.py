@@ -228,3 +228,81 @@ def test_a_session_booked_again_by_eight_at_once_is_booked_once(clinician_a, rea
     outcomes = race([rebook(9 + n % 8) for n in range(8)], {Conflict: "refused"})
     assert sorted(outcomes) == ["booked"] + ["refused"] * 7
     assert course.appointments.filter(sequence=2, status="scheduled").count() == 1
+
+
+# --- Only when the clinician treats ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "hour", "minute", "why"),
+    [
+        (13, 10, 0, "Sun 13 Sep 2026: Closed."),
+        (10, 7, 30, "is outside the hours: 08:00-18:00"),
+        (10, 17, 45, "is outside the hours"),  # 45 minutes from 17:45 end after closing
+    ],
+)
+def test_a_visit_is_booked_only_when_the_clinician_treats(
+    browser_a, clinician_a, practice_a, day, hour, minute, why
+):
+    patient = PatientFactory(practice=practice_a)
+    response = browser_a.post(
+        reverse("calendar:book") + f"?time={hour:02d}:{minute:02d}",  # not a way round the list
+        {
+            "patient": patient.pk,
+            "kind": "maintenance",
+            "clinician": clinician_a.pk,
+            "date": f"{day:02d}.09.2026",
+            "time": f"{hour:02d}:{minute:02d}",
+            "minutes": "45",
+        },
+    )
+    assert response.status_code in (400, 409)
+    assert not Appointment.objects.filter(patient=patient).exists()
+    if response.status_code == 409:
+        assert why in response.content.decode()
+
+
+def test_closures_and_absences_refuse_a_visit_and_a_session_booked_again(
+    clinician_a, practice_a, course
+):
+    from scheduling.models import Absence, Closure
+
+    Closure.objects.create(practice=practice_a, day=date(2026, 9, 17), reason="Training")
+    Absence.objects.create(
+        clinician=clinician_a, starts_on=date(2026, 9, 18), ends_on=date(2026, 9, 18)
+    )
+    with pytest.raises(Conflict, match="Closed: Training"):
+        booking.book_appointment(
+            actor=clinician_a,
+            patient=PatientFactory(practice=practice_a),
+            clinician_id=clinician_a.pk,
+            kind="consultation",
+            starts_at=at(17, 10),
+            ends_at=at(17, 10, 30),
+        )
+    rescheduling.cancel(actor=clinician_a, appointment=course.appointments.get(sequence=2))
+    with pytest.raises(Conflict, match="Absent"):
+        rebooking.rebook_session(actor=clinician_a, course=course, sequence=2, starts_at=at(18, 10))
+    assert not course.appointments.filter(sequence=2, status="scheduled").exists()
+
+
+def test_a_visit_entered_afterwards_is_kept_as_it_happened(clinician_a, practice_a):
+    """A Sunday consultation that took place is entered: the hours bind the future only."""
+    patient = PatientFactory(practice=practice_a)
+    entered = booking.book_appointment(
+        actor=clinician_a,
+        patient=patient,
+        clinician_id=clinician_a.pk,
+        kind="consultation",
+        starts_at=at(6, 10),  # Sunday 6 Sep, two days ago
+        ends_at=at(6, 10, 30),
+    )
+    assert entered.starts_at == at(6, 10)
+
+
+def test_the_rebook_page_of_an_ended_course_is_not_found(browser_a, clinician_a, course):
+    rescheduling.cancel(actor=clinician_a, appointment=course.appointments.get(sequence=2))
+    url = reverse("courses:rebook", args=[course.pk, 2])
+    assert browser_a.get(url).status_code == 200
+    rescheduling.end_course(actor=clinician_a, course=course, reason="Moved away")
+    assert browser_a.get(url).status_code == 404

@@ -10,7 +10,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from mesoplan.errors import Conflict
+from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import AuditEntry
 from protocols.planner import local
 from scheduling import booking, day_actions, rescheduling
@@ -161,8 +161,11 @@ def test_the_database_refuses_an_arrival_on_a_cancelled_appointment(course):
 def test_cancelling_keeps_why_and_other_needs_a_note(clinician_a, course, at):
     appointment = first(course)
     with at(START - timedelta(days=1)):
-        with pytest.raises(Exception, match="Say why"):
-            rescheduling.cancel(actor=clinician_a, appointment=appointment, reason="other")
+        for note in ("", "\u200b", " \u2060 "):  # nothing, or nothing visible
+            with pytest.raises(InvalidInput, match="Say why"):
+                rescheduling.cancel(
+                    actor=clinician_a, appointment=appointment, reason="other", note=note
+                )
         assert first(course).status == "scheduled"
         rescheduling.cancel(
             actor=clinician_a, appointment=appointment, reason="other", note="  Moved away "
@@ -253,3 +256,17 @@ def test_the_written_back_representation_still_moves(api_a, consultation, at):
     assert Appointment.objects.get(pk=consultation.pk).starts_at == datetime(
         2026, 9, 10, 12, tzinfo=UTC
     )
+
+
+def test_an_arrival_holds_for_its_day_only(clinician_a, consultation, at):
+    at(consultation.starts_at - timedelta(minutes=5))
+    day_actions.perform(actor=clinician_a, appointment=consultation, action=DayAction.CHECK_IN)
+    later_that_day = consultation.starts_at + timedelta(hours=1)
+    rescheduling.reschedule(actor=clinician_a, appointment=consultation, starts_at=later_that_day)
+    assert Appointment.objects.get(pk=consultation.pk).arrived_at is not None
+    rescheduling.reschedule(
+        actor=clinician_a,
+        appointment=consultation,
+        starts_at=consultation.starts_at + timedelta(days=1),
+    )
+    assert Appointment.objects.get(pk=consultation.pk).arrived_at is None
