@@ -2,9 +2,11 @@
 not satisfaction alone): the Global Aesthetic Improvement Scale, hair density per cm²
 and the patient's own rating. Append-only: a new entry is a new row, the newest is shown.
 
-Hair density belongs to hair-loss courses, but it is accepted on any session: a skin
-course of a patient who is also treated for hair loss may be measured at the same visit,
-and refusing a true number would lose it.
+Hair density is a measure of hair-loss (MesoHair) sessions only: the report shows it as
+the change from the course's first measure, by session number, per formulation, so a
+density on a MesoLift session would start a series that measures nothing that course
+treats. A patient treated for both has a hair course of their own, whose session takes
+it. Entries stored before this rule stay as they are and are shown.
 """
 
 from dataclasses import dataclass
@@ -46,25 +48,54 @@ GAIS = Range(1, 5, "The GAIS score is from 1 (exceptional improvement) to 5 (wor
 HAIR_DENSITY = Range(1, 1000, "Hair density is from 1 to 1000 hairs per cm².")
 PATIENT_RATING = Range(0, 10, "The patient's rating is from 0 (worst) to 10 (best).")
 RANGES = {"gais": GAIS, "hair_density_per_cm2": HAIR_DENSITY, "patient_rating": PATIENT_RATING}
+NAMES = {
+    "gais": "GAIS",
+    "hair_density_per_cm2": "hair density",
+    "patient_rating": "the patient rating",
+}
 
 
-def measure_errors(values: dict[str, int | None]) -> dict[str, list[str]]:
-    """Errors per field for one entry: each value in its range, and at least one given.
+HAIR = "hair"
+NOT_ON_SKIN = (
+    "Hair density is measured on hair-loss (MesoHair) sessions only: this is a skin session."
+)
 
-    >>> measure_errors({"gais": None, "hair_density_per_cm2": None, "patient_rating": None})
-    {'non_field_errors': ['Record at least one measure: GAIS, hair density or the patient rating.']}
-    >>> measure_errors({"gais": 2, "hair_density_per_cm2": 0, "patient_rating": 11})
-    {'hair_density_per_cm2': ['Hair density is from 1 to 1000 hairs per cm².'], 'patient_rating': ["The patient's rating is from 0 (worst) to 10 (best)."]}
+
+def measures_of(indication: str) -> tuple[str, ...]:
+    """The measures a session of the indication takes.
+
+    >>> measures_of("hair"), measures_of("skin")
+    (('gais', 'hair_density_per_cm2', 'patient_rating'), ('gais', 'patient_rating'))
     """
+    return tuple(f for f in RANGES if indication == HAIR or f != "hair_density_per_cm2")
+
+
+def measure_errors(values: dict[str, int | None], indication: str) -> dict[str, list[str]]:
+    """Errors per field for one entry of a session of `indication`: each value in its
+    range, only the measures of the indication, and at least one given.
+
+    >>> none = {"gais": None, "hair_density_per_cm2": None, "patient_rating": None}
+    >>> measure_errors(none, "hair")
+    {'non_field_errors': ['Record at least one measure: GAIS, hair density or the patient rating.']}
+    >>> measure_errors(none, "skin")
+    {'non_field_errors': ['Record at least one measure: GAIS or the patient rating.']}
+    >>> measure_errors({"gais": 2, "hair_density_per_cm2": 0, "patient_rating": 11}, "hair")
+    {'hair_density_per_cm2': ['Hair density is from 1 to 1000 hairs per cm².'], 'patient_rating': ["The patient's rating is from 0 (worst) to 10 (best)."]}
+    >>> measure_errors({"gais": None, "hair_density_per_cm2": 140, "patient_rating": None}, "skin")
+    {'hair_density_per_cm2': ['Hair density is measured on hair-loss (MesoHair) sessions only: this is a skin session.']}
+    """
+    taken = measures_of(indication)
     errors = {
         field: [message]
         for field, value in values.items()
         if (message := RANGES[field].error(value)) is not None
     }
+    if indication != HAIR and values.get("hair_density_per_cm2") is not None:
+        errors["hair_density_per_cm2"] = [NOT_ON_SKIN]
     if all(value is None for value in values.values()):
-        errors["non_field_errors"] = [
-            "Record at least one measure: GAIS, hair density or the patient rating."
-        ]
+        names = [NAMES[f] for f in taken]
+        listed = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        errors["non_field_errors"] = [f"Record at least one measure: {listed}."]
     return errors
 
 
@@ -78,7 +109,7 @@ def record_measures(
     patient_rating: int | None = None,
 ) -> OutcomeMeasure:
     """Records one entry of measures for the session (a clinician): at least one value,
-    each in its range (400 naming the field)."""
+    each in its range, hair density on a hair-loss session only (400 naming the field)."""
     if not is_clinician(actor):
         raise PermissionDenied("Only a clinician records outcome measures.")
     ensure_in_scope(actor, session_record)
@@ -87,7 +118,7 @@ def record_measures(
         "hair_density_per_cm2": hair_density_per_cm2,
         "patient_rating": patient_rating,
     }
-    errors = measure_errors(values)
+    errors = measure_errors(values, session_record.formulation.indication)
     if errors:
         raise InvalidInput(errors)
     measure = OutcomeMeasure.objects.create(

@@ -37,7 +37,9 @@ SESSION_PAGE = "calendar:session"
 
 def _record(request, record_pk) -> SessionRecord:
     return get_scoped_or_404(
-        SessionRecord.objects.select_related("patient", "course__protocol", "appointment"),
+        SessionRecord.objects.select_related(
+            "patient", "course__protocol", "appointment", "formulation"
+        ),
         request.user,
         pk=record_pk,
     )

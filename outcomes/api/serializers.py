@@ -42,7 +42,8 @@ class MeasureCreateSerializer(StrictSerializer):
         GAIS, "Global Aesthetic Improvement Scale: 1 exceptional improvement ... 5 worse."
     )
     hair_density_per_cm2 = _measure_field(
-        HAIR_DENSITY, "Hairs per cm² (meant for hair courses; accepted on any session)."
+        HAIR_DENSITY,
+        "Hairs per cm², on a hair-loss (MesoHair) session only: a skin session answers 400.",
     )
     patient_rating = _measure_field(PATIENT_RATING, "The patient's own rating, 0 to 10.")
 

@@ -53,6 +53,9 @@ class SessionMeasureViewSet(
     serializer_class = MeasureSerializer
     model = OutcomeMeasure
 
+    def session_records(self):
+        return super().session_records().select_related("formulation")  # hair or skin
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no session
             return OutcomeMeasure.objects.none()

@@ -20,7 +20,7 @@ register = template.Library()
 def session_outcomes(context, session) -> dict:
     """`{% session_outcomes session %}` (a SessionRecord): the newest measures with the
     earlier ones, the photos as thumbnails, and for a clinician the forms to record
-    measures and add a photo. Three queries."""
+    measures and add a photo (hair density on a hair-loss session only). Three queries."""
     user = context["request"].user
     course = session.course
     indication = course.protocol.indication if course is not None else None
@@ -38,7 +38,10 @@ def session_outcomes(context, session) -> dict:
         "photo_form": PhotoForm(regions=regions_for(indication) if indication else ())
         if can_record
         else None,
-        "is_hair": indication == "hair",
+        # Hair density is a hair-loss session's measure (outcomes.measures); a density
+        # stored on another session before that rule is still shown.
+        "is_hair": "hair_density_per_cm2" in measures.measures_of(session.formulation.indication),
+        "shows_density": any(e.hair_density_per_cm2 is not None for e in entries),
         "csrf_token": context.get("csrf_token"),
     }
 

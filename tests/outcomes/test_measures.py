@@ -57,6 +57,11 @@ def test_out_of_range_or_nothing_is_refused_naming_the_field(clinician_a, sessio
     assert not OutcomeMeasure.objects.exists()
 
 
+@pytest.fixture
+def hair_session(clinician_a):
+    return recorded_session(clinician_a, protocol="mesohair")
+
+
 @pytest.mark.parametrize(
     "values",
     [
@@ -68,13 +73,33 @@ def test_out_of_range_or_nothing_is_refused_naming_the_field(clinician_a, sessio
         {"patient_rating": 10},
     ],
 )
-def test_the_ends_of_each_range_are_accepted(clinician_a, session, values):
-    measures.record_measures(actor=clinician_a, session_record=session, **values)
+def test_the_ends_of_each_range_are_accepted(clinician_a, hair_session, values):
+    measures.record_measures(actor=clinician_a, session_record=hair_session, **values)
 
 
-def test_hair_density_is_accepted_on_a_skin_course_too(clinician_a, session):
-    assert session.course.protocol.indication == "skin"
-    measures.record_measures(actor=clinician_a, session_record=session, hair_density_per_cm2=140)
+def test_hair_density_is_refused_on_a_skin_session_naming_the_field(clinician_a, session):
+    assert session.formulation.indication == "skin"
+    with pytest.raises(InvalidInput) as caught:
+        measures.record_measures(
+            actor=clinician_a, session_record=session, gais=2, hair_density_per_cm2=140
+        )
+    assert caught.value.errors == {"hair_density_per_cm2": [measures.NOT_ON_SKIN]}
+    assert not OutcomeMeasure.objects.exists()
+
+
+def test_a_hair_session_takes_hair_density(clinician_a, hair_session):
+    measure = measures.record_measures(
+        actor=clinician_a, session_record=hair_session, hair_density_per_cm2=140
+    )
+    assert measure.hair_density_per_cm2 == 140
+
+
+def test_an_empty_entry_of_a_skin_session_names_only_its_measures(clinician_a, session):
+    with pytest.raises(InvalidInput) as caught:
+        measures.record_measures(actor=clinician_a, session_record=session)
+    assert caught.value.errors == {
+        "non_field_errors": ["Record at least one measure: GAIS or the patient rating."]
+    }
 
 
 def test_a_manager_records_no_measure(manager_a, session):
@@ -109,6 +134,17 @@ def test_api_answers_400_naming_the_field(api_a, session, body, field):
     assert response.status_code == 400
     assert field in response.json()
     assert not OutcomeMeasure.objects.exists()
+
+
+def test_api_refuses_hair_density_on_a_skin_session_and_takes_it_on_a_hair_one(
+    api_a, session, hair_session
+):
+    skin = api_a.post(url(session), {"gais": 2, "hair_density_per_cm2": 140}, format="json")
+    assert skin.status_code == 400
+    assert skin.json()["hair_density_per_cm2"] == [measures.NOT_ON_SKIN]
+    assert not OutcomeMeasure.objects.exists()
+    hair = api_a.post(url(hair_session), {"hair_density_per_cm2": 140}, format="json")
+    assert hair.status_code == 201 and hair.json()["hair_density_per_cm2"] == 140
 
 
 def test_api_refuses_a_manager_and_a_stranger(api_for, manager_a, api_b, session):

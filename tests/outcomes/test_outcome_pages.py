@@ -66,8 +66,7 @@ def test_an_empty_or_out_of_range_entry_comes_back_as_a_message(browser_a, sessi
     url = reverse("calendar:session-measures", kwargs={"record_pk": session.pk})
     empty = browser_a.post(url, {"measure-gais": ""})
     assert [str(m) for m in get_messages(empty.wsgi_request)] == [
-        "Measures not recorded. Record at least one measure: GAIS, hair density or the "
-        "patient rating."
+        "Measures not recorded. Record at least one measure: GAIS or the patient rating."
     ]
     high = browser_a.post(url, {"measure-patient_rating": "12"})
     assert "0 (worst) to 10 (best)" in str(list(get_messages(high.wsgi_request))[-1])
@@ -118,6 +117,28 @@ def test_a_hair_course_shows_the_density_field_and_scalp_regions(browser_a, clin
     )
     regions = re.findall(r'<option value="([a-z_]+)"', html)
     assert "scalp_vertex" in regions and "forehead" not in regions
+
+
+def test_a_skin_session_offers_no_hair_density_and_refuses_one_sent(browser_a, session):
+    html = browser_a.get(outcomes_page(session)).content.decode()
+    assert "Record measures" in html and "Hair density" not in html
+    url = reverse("calendar:session-measures", kwargs={"record_pk": session.pk})
+    response = browser_a.post(url, {"measure-gais": "2", "measure-hair_density_per_cm2": "140"})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Measures not recorded. " + measures.NOT_ON_SKIN
+    ]
+    assert not OutcomeMeasure.objects.exists()
+
+
+def test_a_density_stored_on_a_skin_session_before_the_rule_is_still_shown(
+    browser_a, clinician_a, session
+):
+    OutcomeMeasure.objects.create(
+        session_record=session, recorded_by=clinician_a, gais=3, hair_density_per_cm2=140
+    )
+    html = browser_a.get(outcomes_page(session)).content.decode()
+    assert "<dt>Hair density</dt><dd>140 hairs/cm²</dd>" in html
+    assert 'name="measure-hair_density_per_cm2"' not in html  # still not offered
 
 
 def test_a_manager_sees_outcomes_without_forms(client, manager_a, clinician_a, session):
