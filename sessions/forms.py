@@ -228,9 +228,19 @@ class SessionForm(forms.Form):
                 )
         return data
 
-    def show_service_errors(self, exc: InvalidInput, passes: Sequence[PassInput]) -> None:
+    def show_service_errors(
+        self, exc: InvalidInput, passes: Sequence[PassInput], *, keep_own: bool = False
+    ) -> None:
         """The service's errors on the inputs they name: a pass's by its region and
-        technique, the check's on its own fields, the rest above the form."""
+        technique, the check's on its own fields, the rest above the form. `keep_own`:
+        the form has errors of its own, which a field keeps instead of the service's
+        (a depth that is not a number is not also "required")."""
+        own = set(self.errors) if keep_own else set()
+
+        def add(target: str | None, message: str) -> None:
+            if target not in own:
+                self.add_error(target, message)
+
         for key, errors in exc.errors.items():
             if key == "passes" and isinstance(errors, dict):
                 for index, fields in errors.items():
@@ -244,13 +254,13 @@ class SessionForm(forms.Form):
                         if target not in self.fields:
                             target = field_name(given.region, given.technique)
                         for message in messages:
-                            self.add_error(target, message)
+                            add(target, message)
             elif key in self.fields:
                 for message in errors:
-                    self.add_error(key, message)
+                    add(key, message)
             else:
                 for message in errors if isinstance(errors, list) else [str(errors)]:
-                    self.add_error(None, message)
+                    add(None, message)
 
     def region_rows(self) -> list[dict]:
         """What the template draws per region: its bound fields, grouped by technique."""

@@ -8,8 +8,9 @@ offered to move the appointment. Everything else is all or nothing.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -240,8 +241,6 @@ def record_session(
             actor=actor, appointment=appointment, treatment=treatment, answers=answers
         )
         if not verdict.is_blocked:
-            if verdict.errors:
-                raise InvalidInput(verdict.errors)
             return _record(
                 actor,
                 appointment,
@@ -352,20 +351,13 @@ def refuse_out_of_order(appointment: Appointment, siblings: list[Session] | None
 def _record(
     actor, appointment, treatment, answers, verdict, passes, performed_at, notes, siblings
 ) -> SessionRecord:
-    """Inside record_session's transaction, the appointment locked and the check clear.
-    `siblings`: the course's other sessions, as the order rule read them."""
-    when = _performed_at(appointment, performed_at)
+    """Inside record_session's transaction, the appointment locked and the check clear
+    of deferrals. `siblings`: the course's other sessions, as the order rule read them."""
+    when, rows = _validated(actor, appointment, treatment, verdict, passes, performed_at)
     planned = appointment.starts_at
     if _local_date(when, appointment.practice) < _local_date(planned, appointment.practice):
         # Performed before the planned day: the calendar says when it happened.
         move_to_when_performed(actor=actor, appointment=appointment, performed_at=when)
-    rows = validate_passes(
-        actor,
-        passes,
-        indication=treatment.protocol.indication,
-        formulation_id=treatment.protocol.formulation_id,
-        on=_local_date(when, appointment.practice),
-    )
     check = _store_check(actor, appointment, answers, verdict)
     carry_forward(actor, appointment, treatment, answers, check)
     # No savepoint: the appointment's row lock and its status check let one recording
@@ -404,6 +396,62 @@ def _record(
     return record
 
 
+def _validated(
+    actor, appointment, treatment, verdict, passes, performed_at
+) -> tuple[datetime, list[Pass]]:
+    """When the session was performed and its unsaved pass rows, or one InvalidInput with
+    every refusal at once: the answers the check still needs, the time and each pass's
+    fields. Clinicians correct the form in one round, not the check first and the passes
+    after (issue 16.C)."""
+    errors: dict[str, Any] = dict(verdict.errors)
+    try:
+        when = _performed_at(appointment, performed_at)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+        when = timezone.now()  # the lots are judged on today instead
+    rows: list[Pass] = []
+    try:
+        rows = validate_passes(
+            actor,
+            passes,
+            indication=treatment.protocol.indication,
+            formulation_id=treatment.protocol.formulation_id,
+            on=_local_date(when, appointment.practice),
+        )
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return when, rows
+
+
+def session_input_errors(
+    *, actor, appointment: Appointment, answers: CheckAnswers, passes: Sequence[PassInput]
+) -> dict[str, Any]:
+    """What record_session would refuse (400) in these answers and passes, read without
+    writing anything: the session form shows it beside its own errors when it is
+    incomplete (an unanswered question), so the passes are not judged a round later. A
+    check that would defer or exclude is left to record_session (409); so are the
+    appointment's state and order."""
+    require_clinician(actor, "record or correct a session")
+    ensure_in_scope(actor, appointment)
+    try:
+        treatment = treatment_of(appointment)
+        verdict = check_before_session(
+            actor=actor, appointment=appointment, treatment=treatment, answers=answers
+        )
+        if verdict.is_blocked:
+            verdict = replace(verdict, errors={})
+        if not passes:  # the form says which region lacks a technique
+            return dict(verdict.errors)
+        _validated(actor, appointment, treatment, verdict, passes, None)
+    except InvalidInput as exc:
+        return exc.errors
+    except Conflict:
+        return {}
+    return {}
+
+
 def _complete_course_if_done(
     course: Course, appointment: Appointment, siblings: Sequence[Session]
 ) -> None:
@@ -422,6 +470,54 @@ def _summary(rows: Sequence[Pass]) -> str:
     return f"{len(rows)} passes: {', '.join(str(r) for r in regions)}"[:300]
 
 
+def _validated_amendment(
+    actor, record: SessionRecord, reason: str, passes: Sequence[PassInput], performed_at
+) -> tuple[datetime, list[Pass]]:
+    """The correction's time and unsaved pass rows, or one InvalidInput with every
+    refusal at once (the reason, the time, each pass's fields)."""
+    errors: dict[str, Any] = {}
+    if not reason:
+        errors["reason"] = ["Say why the record is corrected."]
+    when = record.performed_at
+    if performed_at is not None:
+        try:
+            when = _performed_at(record.appointment, performed_at)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    protocol = record.course.protocol if record.course else None
+    rows: list[Pass] = []
+    try:
+        rows = validate_passes(
+            actor,
+            passes,
+            indication=protocol.indication if protocol else "skin",
+            formulation_id=record.formulation_id,
+            on=_local_date(when, record.practice),
+            allow_retired=True,  # a correction may name what was in use that day
+        )
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return when, rows
+
+
+def amendment_input_errors(
+    *, actor, record: SessionRecord, reason: str, passes: Sequence[PassInput]
+) -> dict[str, Any]:
+    """What amend_session would refuse (400), read without writing: the correction form
+    shows it beside its own errors, all in one round."""
+    require_clinician(actor, "record or correct a session")
+    ensure_in_scope(actor, record)
+    if not passes:
+        return {}
+    try:
+        _validated_amendment(actor, record, (reason or "").strip() or "-", passes, None)
+    except InvalidInput as exc:
+        return exc.errors
+    return {}
+
+
 @transaction.atomic
 def amend_session(
     *,
@@ -437,28 +533,13 @@ def amend_session(
     require_clinician(actor, "record or correct a session")
     ensure_in_scope(actor, record)
     reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput({"reason": ["Say why the record is corrected."]})
     record = (
         SessionRecord.objects.select_for_update(of=("self",))
         .select_related("course__protocol", "practice", "appointment__patient")
         .get(pk=record.pk)
     )
     current = current_version(record)
-    when = (
-        record.performed_at
-        if performed_at is None
-        else _performed_at(record.appointment, performed_at)
-    )
-    protocol = record.course.protocol if record.course else None
-    rows = validate_passes(
-        actor,
-        passes,
-        indication=protocol.indication if protocol else "skin",
-        formulation_id=record.formulation_id,
-        on=_local_date(when, record.practice),
-        allow_retired=True,  # a correction may name what was in use that day
-    )
+    when, rows = _validated_amendment(actor, record, reason, passes, performed_at)
     version = current.version + 1
     amendment = SessionAmendment.objects.create(
         session_record=record,

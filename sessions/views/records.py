@@ -152,19 +152,23 @@ def session_page(request, pk):
         return _render_form(request, appointment, setup, SessionForm(**setup["form_kwargs"]))
     form = SessionForm(request.POST, **setup["form_kwargs"])
     if not form.is_valid():
+        # Beside the form's own errors (an unanswered question), what the service would
+        # refuse in the passes and the check: everything in one round.
+        passes = form.passes()
+        refused = recording.session_input_errors(
+            actor=request.user,
+            appointment=appointment,
+            answers=_answers(request, form),
+            passes=passes,
+        )
+        form.show_service_errors(InvalidInput(refused), passes, keep_own=True)
         return _render_form(request, appointment, setup, form, status=400)
     passes = form.passes()
     try:
         record = recording.record_session(
             actor=request.user,
             appointment=appointment,
-            answers=CheckAnswers(
-                checked_on=practice_today(request.user.practice),
-                conditions=form.conditions(),
-                new_allergies=form.new_allergies_list(),
-                herpes_prophylaxis_given=form.cleaned_data["herpes_prophylaxis_given"] or None,
-                caution_acknowledgement=form.cleaned_data["caution_acknowledgement"],
-            ),
+            answers=_answers(request, form),
             passes=passes,
             notes=form.cleaned_data["notes"],
         )
@@ -185,6 +189,18 @@ def session_page(request, pk):
                 "the course page offers to re-plan them.",
             )
     return redirect("calendar:session", pk=appointment.pk)
+
+
+def _answers(request, form: SessionForm) -> CheckAnswers:
+    """The pre-session check as the form answered it (what it could clean)."""
+    data = form.cleaned_data
+    return CheckAnswers(
+        checked_on=practice_today(request.user.practice),
+        conditions=form.conditions(),
+        new_allergies=form.new_allergies_list(),
+        herpes_prophylaxis_given=data.get("herpes_prophylaxis_given") or None,
+        caution_acknowledgement=data.get("caution_acknowledgement") or "",
+    )
 
 
 def _render_record(request, appointment, record):
@@ -228,6 +244,14 @@ def session_amend(request, pk):
         return _render_form(request, appointment, {**setup, "amending": record}, form)
     form = AmendForm(request.POST, **setup["form_kwargs"])
     if not form.is_valid():
+        passes = form.passes()
+        refused = recording.amendment_input_errors(
+            actor=request.user,
+            record=record,
+            reason=form.cleaned_data.get("reason", ""),
+            passes=passes,
+        )
+        form.show_service_errors(InvalidInput(refused), passes, keep_own=True)
         return _render_form(request, appointment, {**setup, "amending": record}, form, status=400)
     passes = form.passes()
     try:
