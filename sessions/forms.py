@@ -170,6 +170,23 @@ class SessionForm(forms.Form):
                         field.max_digits, field.decimal_places = 8, 3
                     field.summary_label = f"{label}, {TECHNIQUE_NAMES[technique]}: {LABELS[value]}"  # type: ignore[attr-defined]
                     self.fields[field_name(region, technique, value)] = field
+        # The error summary lists fields in this order: the page's.
+        self.order_fields(
+            [
+                "reason",
+                *(name for name in self.fields if name.startswith("today_")),
+                "new_allergies",
+                "other_conditions",
+                "caution_acknowledgement",
+                "herpes_prophylaxis_given",
+                "regions",
+                "device",
+                "needle",
+                *(name for name in self.fields if "__" in name),  # the passes, region by region
+                "notes",
+                "use_linked_lots",
+            ]
+        )
 
     # --- Reading the answers ---------------------------------------------------------
 
@@ -263,25 +280,40 @@ class SessionForm(forms.Form):
                     add(None, message)
 
     def region_rows(self) -> list[dict]:
-        """What the template draws per region: its bound fields, grouped by technique."""
+        """What the template draws per region: its bound fields, grouped by technique,
+        and each technique's errors as one list below its inputs (`id` is what the
+        input's aria-describedby names), so an error never moves an input."""
         rows = []
         selected = set(self["regions"].value() or [])
         for region in self.region_codes:
             techniques = []
             for technique in TECHNIQUES:
+                done = self[field_name(region, technique)]
+                values = [
+                    (v, self[field_name(region, technique, v)])
+                    for v in REQUIRED[SINGLE_PULSE]
+                    if field_name(region, technique, v) in self.fields
+                ]
+                errors = [
+                    {"id": f"{done.auto_id}_error", "text": " ".join(str(e) for e in done.errors)}
+                ]
+                errors += [
+                    {
+                        "id": f"{bound.auto_id}_error",
+                        "text": " ".join(_naming(LABELS[v], str(e)) for e in bound.errors),
+                    }
+                    for v, bound in values
+                ]
                 techniques.append(
                     {
                         "code": technique,
                         "name": TECHNIQUE_NAMES[technique].capitalize(),
-                        "done": self[field_name(region, technique)],
+                        "done": done,
                         "values": [
-                            {
-                                "field": self[field_name(region, technique, v)],
-                                "short": NUMBER_FIELDS[v][1],
-                            }
-                            for v in REQUIRED[SINGLE_PULSE]
-                            if field_name(region, technique, v) in self.fields
+                            {"field": bound, "short": NUMBER_FIELDS[v][1], "code": v}
+                            for v, bound in values
                         ],
+                        "errors": [e for e in errors if e["text"]],
                     }
                 )
             rows.append(
@@ -297,6 +329,17 @@ class SessionForm(forms.Form):
 
     def check_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("today_")]
+
+
+def _naming(label: str, message: str) -> str:
+    """A pass value's error as it reads below the row of inputs: naming its field.
+
+    >>> _naming("Depth", "Depth must be between 0.1 and 4 mm.")
+    'Depth must be between 0.1 and 4 mm.'
+    >>> _naming("Volume", "Enter a number.")
+    'Volume: Enter a number.'
+    """
+    return message if message.lower().startswith(label.lower()) else f"{label}: {message}"
 
 
 class AmendForm(SessionForm):

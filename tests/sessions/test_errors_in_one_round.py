@@ -105,6 +105,19 @@ def test_the_form_shows_unanswered_questions_and_pass_errors_in_one_round(browse
     assert "Enter a number." in html and "Volume is required" not in html
     summary = html.split("data-error-summary")[1].split("</div>")[0]
     assert summary.count("<li>") == 4
+    # In the page's order: the question, the prophylaxis, then the passes.
+    order = [summary.index(s) for s in ("Pregnancy", "Herpes prophylaxis", "Chin, single-pulse")]
+    assert order == sorted(order)
+    # A pass value's error is listed below its row of inputs, under the id its input's
+    # aria-describedby names, never inside the input's column (it would move the inputs).
+    column = html.split('class="num-input num-input--depth_mm field--invalid"')[1].split("</div>")[
+        0
+    ]
+    assert 'class="error"' not in column and TOO_DEEP not in column
+    assert 'aria-describedby="id_chin__single_pulse__depth_mm_error"' in column
+    errors = html.split('<ul class="technique__errors">')[1].split("</ul>")[0]
+    assert f'<li class="error" id="id_chin__single_pulse__depth_mm_error">{TOO_DEEP}</li>' in errors
+    assert "Volume: Enter a number." in html
     assert not PreSessionCheck.objects.exists() and not SessionRecord.objects.exists()
 
 
