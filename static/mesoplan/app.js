@@ -96,11 +96,11 @@
   });
 })();
 
-// Session form: the regions are picked on the face or scalp diagram. Each shape becomes a
-// keyboard-usable checkbox (Tab, then Space or Enter) kept in step with the region
-// checkboxes beside it, which are the form's real inputs (they work without this). Only
-// the picked regions' pass rows are shown. "None of these apply today" answers the
-// pre-session questions with No.
+// Session form: the regions are picked on the face or scalp diagram. Each region (a group
+// of its drawn shape and a larger, invisible hit area) becomes a keyboard-usable checkbox
+// (Tab, then Space or Enter) kept in step with the region checkboxes beside it, which are
+// the form's real inputs (they work without this). Only the picked regions' pass rows are
+// shown. "None of these apply today" answers the pre-session questions with No.
 (function () {
   "use strict";
 
