@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from mesoplan.date_display import practice_date
 from mesoplan.tenancy import PracticeScopedManager
 
 from .lot_numbers import lot_key
@@ -44,7 +45,7 @@ class ProductLot(models.Model):
         indexes = [models.Index(fields=["practice", "expires_on"], name="lot_expiry_idx")]
 
     def __str__(self) -> str:
-        return f"{self.lot_number} (expires {self.expires_on:%Y-%m-%d})"
+        return f"{self.lot_number} (expires {practice_date(self.expires_on)})"
 
     def save(self, *args, **kwargs):
         # The key follows the number it folds, however the row is written (the registry,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
+from mesoplan.date_display import practice_date
 from mesoplan.errors import InvalidInput
 from mesoplan.roles import works_in_practice
 from protocols.models import Formulation
@@ -55,7 +56,7 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
     today = practice_today(actor.practice)
     if expires_on < today:
         errors["expires_on"] = [
-            f"This lot expired on {expires_on:%Y-%m-%d}: an expired lot is not used, so it "
+            f"This lot expired on {practice_date(expires_on)}: an expired lot is not used, so it "
             "is not registered."
         ]
     elif expires_on > add_months(today, 12 * LONGEST_SHELF_LIFE_YEARS):
@@ -88,7 +89,7 @@ def register_lot(*, actor, formulation_code: str, lot_number: str, expires_on: d
         actor,
         Action.LOT_CREATE,
         lot,
-        summary=f"{formulation.code} lot {lot_number}, expires {expires_on:%Y-%m-%d}",
+        summary=f"{formulation.code} lot {lot_number}, expires {practice_date(expires_on)}",
     )
     return lot
 
@@ -101,5 +102,5 @@ def lot_problem(lot: ProductLot | None, number: str, formulation_id, on: date) -
     if lot.formulation_id != formulation_id:
         return f'Lot "{lot.lot_number}" is {lot.formulation.name}, not this course\'s formulation.'
     if lot.expires_on < on:
-        return f'Lot "{lot.lot_number}" expired on {lot.expires_on:%Y-%m-%d}.'
+        return f'Lot "{lot.lot_number}" expired on {practice_date(lot.expires_on)}.'
     return None

@@ -16,6 +16,7 @@ from lots import equipment, selectors
 from lots import services as lots
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today
+from mesoplan.date_display import practice_date
 from mesoplan.errors import InvalidInput
 from mesoplan.form_errors import add_service_errors
 from mesoplan.keyset import page_from_link
@@ -105,7 +106,7 @@ def lot_create(request):
             messages.success(
                 request,
                 f"Lot {lot.lot_number} registered ({lot.formulation.name}, expires "
-                f"{lot.expires_on:%d %b %Y}).",
+                f"{practice_date(lot.expires_on)}).",
             )
             if next_url:
                 return redirect(next_url)

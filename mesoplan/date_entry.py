@@ -3,8 +3,8 @@
 `<input type=date>` shows the browser locale's order (is 03/04 the 3rd of April or the
 4th of March?), so forms use a text input that states the practice's pattern
 (`Practice.date_format`), parses exactly that pattern (and ISO 8601 as a fallback), shows
-initial values in it, and names the pattern when an entry does not fit. Pages display
-dates as "d M Y" (25 Nov 2026), which needs no pattern.
+initial values in it, and names the pattern when an entry does not fit. Pages and
+messages write dates as "25 Nov 2026", which needs no pattern (mesoplan/date_display.py).
 """
 
 from dataclasses import dataclass

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .date_display import in_active_zone, practice_datetime
 from .roles import Role
 from .tenancy import PracticeScopedManager, PracticeScopedQuerySet
 
@@ -185,4 +186,4 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+        return f"{practice_datetime(in_active_zone(self.at))} {self.actor_name or 'system'} {self.action}"

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "mesoplan.context_processors.product",
             ],
+            # The practice's date format in every template without a {% load %}.
+            "builtins": ["mesoplan.templatetags.practice_dates"],
         },
     },
 ]
@@ -155,6 +157,13 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"  # storage; each practice displays and plans in its own zone
 USE_I18N = True
 USE_TZ = True
+# Dates as pages show them (mesoplan/date_display.py): the locale's formats come from
+# mesoplan/formats/en_GB/ (Django prefers them over the settings below, kept equal for a
+# language without its own module).
+FORMAT_MODULE_PATH = ["mesoplan.formats"]
+DATE_FORMAT = "d M Y"
+DATETIME_FORMAT = "d M Y, H:i"
+TIME_FORMAT = "H:i"
 DEFAULT_PRACTICE_TIME_ZONE = "Europe/Berlin"
 # A deferred screening (a temporary contraindication, DOMAIN.md) is due to be repeated
 # this many days after it was taken; the clinician's home page lists the patients due.

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mesoplan.date_display import in_active_zone, practice_date
 from mesoplan.storage import photo_storage
 from mesoplan.tenancy import PracticeScopedManager
 from protocols.regions import Region
@@ -69,7 +70,7 @@ class OutcomeMeasure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Measures {self.recorded_at:%Y-%m-%d}"
+        return f"Measures {practice_date(in_active_zone(self.recorded_at))}"
 
 
 class PhotoPhase(models.TextChoices):
@@ -106,7 +107,7 @@ class Photo(models.Model):
         ordering = ["session_record", "phase", "uploaded_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_phase_display()} photo {self.uploaded_at:%Y-%m-%d}"
+        return f"{self.get_phase_display()} photo {practice_date(in_active_zone(self.uploaded_at))}"
 
 
 class Rating(models.TextChoices):
@@ -184,4 +185,4 @@ class SurveyLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Survey link until {self.expires_at:%Y-%m-%d}"
+        return f"Survey link until {practice_date(in_active_zone(self.expires_at))}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from mesoplan import audit
 from mesoplan.audit import Action
+from mesoplan.date_display import in_active_zone, practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import require_practice_staff
 from mesoplan.tenancy import Scope, ensure_in_scope
@@ -193,7 +194,7 @@ def hand_out_link(*, actor, course: Course, replace: bool = False) -> HandedOutL
         Action.SURVEY_LINK_CREATE,
         link,
         patient_id=course.patient_id,
-        summary=f"Valid until {link.expires_at:%Y-%m-%d}",
+        summary=f"Valid until {practice_datetime(in_active_zone(link.expires_at))}",
     )
     return HandedOutLink(link=link, token=token)
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from mesoplan.date_display import practice_date
+
 from .contraindications import CONDITIONS
 from .deferral import rescreen_due_on
 from .readiness import Missing, Readiness
@@ -243,7 +245,7 @@ def patient_alerts(
             cause = _causes(views, "absolute")
             if screening.screened_on is not None:
                 due = rescreen_due_on(screening.screened_on, deferral_days)
-                cause += f"; screen again from {due:%d %b %Y}"
+                cause += f"; screen again from {practice_date(due)}"
             alerts.append(Alert("deferred", f"{name}: deferred", cause))
         for view in views:
             if view.severity != "relative":

@@ -13,6 +13,7 @@ from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from mesoplan.date_display import in_active_zone, practice_date, practice_datetime
 from mesoplan.tenancy import PracticeScopedManager
 from protocols.models import Indication
 
@@ -165,7 +166,7 @@ class ScreeningAcknowledgement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Acknowledged by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+        return f"Acknowledged by {self.by} at {practice_datetime(in_active_zone(self.at))}"
 
 
 class PhotographyConsent(models.Model):
@@ -188,4 +189,4 @@ class PhotographyConsent(models.Model):
         indexes = [models.Index(fields=["patient", "-at"], name="photo_consent_latest_idx")]
 
     def __str__(self) -> str:
-        return f"Photography consent {'given' if self.given else 'withdrawn'} {self.at:%Y-%m-%d}"
+        return f"Photography consent {'given' if self.given else 'withdrawn'} {practice_date(in_active_zone(self.at))}"

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today
+from mesoplan.date_display import in_active_zone, practice_date
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import (
     require_clinician,
@@ -235,7 +236,7 @@ def _carried_acknowledgement(latest: Screening, given_at_check: str) -> str:
         return given_at_check
     earlier = getattr(latest, "acknowledgement", None)
     if latest.outcome == Outcome.CAUTION and earlier is not None:
-        return f"{earlier.reason} (acknowledged {earlier.at:%d %b %Y}, carried forward)"
+        return f"{earlier.reason} (acknowledged {practice_date(in_active_zone(earlier.at))}, carried forward)"
     return ""
 
 

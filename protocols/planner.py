@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from mesoplan.date_display import practice_date, practice_datetime, practice_weekday
+
 Period = tuple[datetime, datetime]
 
 
@@ -253,14 +255,14 @@ def _why_not(
         # A schedule without tolerance moves a session within its own day only.
         span = "that day" if tolerance_days == 0 else f"within {tolerance_days} day{plural}"
         tail = f" and no{later} slot is free {span}."
-    when = f"{ideal:%d %b %Y %H:%M}"
+    when = practice_datetime(ideal)
     begin = _utc(ideal)
     end = begin + length
     hours = availability.opening.get(day.weekday(), ())
     if day in availability.closed:
-        return f"{day:%d %b %Y} is closed{tail}"
+        return f"{practice_date(day)} is closed{tail}"
     if not hours:
-        return f"The practice is closed on {day:%A}s{tail}"
+        return f"The practice is closed on {practice_weekday(day)}s{tail}"
     if not_before is not None and begin < _utc(not_before):
         return f"{when} has passed{tail}"
     if previous_end is not None and begin < _utc(previous_end):

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from mesoplan.date_display import practice_date
+
 
 class DayAction(StrEnum):
     CHECK_IN = "check_in"
@@ -54,7 +56,7 @@ def refusal(action: DayAction, visit: Visit, now: datetime, zone: ZoneInfo) -> s
     >>> refusal(DayAction.CHECK_IN, v, at - timedelta(hours=2), utc) is None
     True
     >>> refusal(DayAction.CHECK_IN, v, at - timedelta(days=1), utc)
-    'A patient checks in on the day of the appointment (2 Dec 2026).'
+    'A patient checks in on the day of the appointment (02 Dec 2026).'
     >>> refusal(DayAction.NO_SHOW, v, at - timedelta(minutes=1), utc)
     'A no-show can be marked once the appointment has begun (10:00).'
     """
@@ -71,7 +73,7 @@ def refusal(action: DayAction, visit: Visit, now: datetime, zone: ZoneInfo) -> s
         if visit.arrived:
             return "The patient has already checked in."
         if _local_day(now, zone) != day:
-            return f"A patient checks in on the day of the appointment ({day:%-d %b %Y})."
+            return f"A patient checks in on the day of the appointment ({practice_date(day)})."
         return None
     if action is DayAction.UNDO_CHECK_IN:
         return None if visit.arrived else "The patient has not checked in."

@@ -19,6 +19,7 @@ from django.utils import timezone
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_date, practice_datetime, practice_time
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
 from mesoplan.roles import Role, works_in_practice
@@ -184,9 +185,11 @@ def double_booking(clinician, periods, patient=None, *, ignoring=()) -> Conflict
                 .first()
             )
             if other is not None:
+                zone = practice_zone(clinician.practice)
                 return Conflict(
-                    f"The {who} already has an appointment from {other.starts_at.isoformat()} "
-                    f"to {other.ends_at.isoformat()}.",
+                    f"The {who} already has an appointment from "
+                    f"{practice_datetime(other.starts_at, zone, weekday=True)} "
+                    f"to {practice_time(other.ends_at, zone)}.",
                     code,
                     {
                         "conflicting": {
@@ -209,7 +212,7 @@ def refuse_second_active_course(patient: Patient, indication: str) -> None:
     if running is not None:
         raise Conflict(
             f"The patient is in a {running.protocol.course_name} (booked "
-            f"{running.created_at:%d %b %Y}): one course of an indication at a time. Record "
+            f"{practice_date(running.created_at)}): one course of an indication at a time. Record "
             "its sessions, or end it early with a reason, before booking another.",
             "active_course",
             {"course": str(running.pk)},
@@ -284,7 +287,8 @@ def book_course(
         Action.COURSE_BOOK,
         course,
         patient_id=patient.pk,
-        summary=f"{protocol.name}: {len(created)} sessions from {plan.sessions[0].start:%Y-%m-%d %H:%M}",
+        summary=f"{protocol.name}: {len(created)} sessions from "
+        f"{practice_datetime(plan.sessions[0].start, weekday=True)}",
     )
     return Booked(course, created, plan)
 
@@ -364,6 +368,6 @@ def book_appointment(
         appointment,
         patient_id=patient.pk,
         summary=f"{appointment.get_kind_display()} with {clinician.display_name}, "
-        f"{starts_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        f"{practice_datetime(starts_at, zone, weekday=True)}",
     )
     return appointment

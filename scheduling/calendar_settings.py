@@ -18,6 +18,7 @@ from django.db import transaction
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_date
 from mesoplan.errors import InvalidInput
 from mesoplan.models import User
 from mesoplan.roles import Role, require_practice_manager
@@ -127,7 +128,11 @@ def _booked_between(actor, first: date, last: date, clinician: User | None = Non
 
 
 def _summary_of_days(first: date, last: date, reason: str) -> str:
-    days = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} to {last:%d %b %Y}"
+    days = (
+        practice_date(first)
+        if first == last
+        else f"{practice_date(first)} to {practice_date(last)}"
+    )
     return f"{days}: {reason}" if reason else days
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from mesoplan.date_display import practice_datetime
 from protocols.planner import Schedule, add_months, local
 
 # What a session may be before a later one is recorded: it happened, or it never will.
@@ -104,7 +105,7 @@ def move_refusal(
         return Refusal(
             "order",
             f"Session {sequence} cannot come before session {previous.sequence} of its "
-            f"course ({previous.starts_at.astimezone(zone):%a %d %b %Y, %H:%M}): the "
+            f"course ({practice_datetime(previous.starts_at, zone, weekday=True)}): the "
             "course's order holds.",
         )
     return None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from mesoplan.date_display import practice_weekday
 from protocols.planner import CoursePlan
 
 from .calendar_grid import CalendarFacts, minutes
@@ -53,7 +54,7 @@ def why_not_at(ideal: datetime, length: timedelta, facts: CalendarFacts, clinici
         reason = facts.closures[day]
         return f"the practice is closed ({reason})." if reason else "the practice is closed."
     if not facts.opening.get(day.weekday()):
-        return f"the practice is closed on {day:%A}s."
+        return f"the practice is closed on {practice_weekday(day)}s."
     absences = facts.absences.get(clinician_id, {})
     if day in absences:
         return (
@@ -63,7 +64,7 @@ def why_not_at(ideal: datetime, length: timedelta, facts: CalendarFacts, clinici
         )
     hours = facts.hours(day, clinician_id)
     if not hours:
-        return f"the clinician does not work on {day:%A}s."
+        return f"the clinician does not work on {practice_weekday(day)}s."
     start = minutes(local_start.time())
     end = start + int(length.total_seconds() // 60)
     if not any(minutes(opens) <= start and end <= minutes(closes) for opens, closes in hours):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mesoplan.date_display import in_active_zone, practice_date, practice_datetime
 from mesoplan.tenancy import PracticeScopedManager
 from protocols.models import Indication
 
@@ -72,7 +73,7 @@ class Closure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%Y-%m-%d} {self.reason}".strip()
+        return f"{practice_date(self.day)} {self.reason}".strip()
 
 
 class WorkingHours(models.Model):
@@ -122,7 +123,7 @@ class Absence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d} {self.reason}".strip()
+        return f"{practice_date(self.starts_on)} to {practice_date(self.ends_on)} {self.reason}".strip()
 
 
 class AppointmentKind(models.TextChoices):
@@ -342,7 +343,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {practice_datetime(in_active_zone(self.starts_at))}"
 
 
 class RecallEntry(models.Model):
@@ -376,4 +377,4 @@ class RecallEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Maintenance due {self.due_from:%Y-%m-%d} to {self.due_until:%Y-%m-%d}"
+        return f"Maintenance due {practice_date(self.due_from)} to {practice_date(self.due_until)}"

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_date, practice_datetime, practice_weekday
 from mesoplan.errors import Conflict, InvalidInput
 from protocols.planner import (
     Availability,
@@ -185,16 +186,16 @@ def _what_stood_there(ideal, length, availability, closures, patient_busy, taken
     when = f"{ideal:%H:%M}"
     if day in closures:
         reason = f" ({closures[day]})" if closures[day] else ""
-        return f"{day:%A %d %b} is closed{reason}"
+        return f"{practice_date(day, weekday=True, year=False)} is closed{reason}"
     if day in availability.closed:
-        return f"the clinician is away on {day:%A %d %b}"
+        return f"the clinician is away on {practice_date(day, weekday=True, year=False)}"
     if day.weekday() not in availability.opening:
-        return f"the practice is closed on {day:%A}s"
+        return f"the practice is closed on {practice_weekday(day)}s"
     hours = availability.opening[day.weekday()]
     if not hours:
-        return f"the clinician does not work on {day:%A}s"
+        return f"the clinician does not work on {practice_weekday(day)}s"
     if not_before is not None and ideal < not_before:
-        return f"{day:%a %d %b} {when} has passed"
+        return f"{practice_date(day, weekday=True, year=False)}, {when} has passed"
     end = session_end(ideal, length)
     if not any(
         local(day, opens, availability.zone) <= ideal
@@ -327,7 +328,9 @@ def move_proposal(
             )
             ideal = session.ideal_start.astimezone(zone)
             phrase = interval_phrase(session, schedule, interval)
-            reason = f"{why}; {phrase} would be {ideal:%a %d %b, %H:%M}"
+            reason = (
+                f"{why}; {phrase} would be {practice_datetime(ideal, weekday=True, year=False)}"
+            )
         moves.append(
             ProposedMove(
                 later,

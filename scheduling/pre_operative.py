@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from mesoplan.date_display import practice_date
+
 from .models import Combination
 
 MIN_SESSIONS_BEFORE_OPERATION = 2
@@ -51,6 +53,6 @@ def pre_operative_warning(
         return None
     count = "No session falls" if before == 0 else f"Only {before} session falls"
     return (
-        f"{count} before the operation on {operation_date:%d %b %Y}: a pre-operative course "
+        f"{count} before the operation on {practice_date(operation_date)}: a pre-operative course "
         f"needs at least {MIN_SESSIONS_BEFORE_OPERATION}."
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_date, practice_time
 
 from .ical import appointment_title
 from .models import Appointment, AppointmentStatus
@@ -43,11 +44,11 @@ def reminder_message(appointment: Appointment) -> EmailMessage:
     body = (
         f"Dear {appointment.patient.first_name} {appointment.patient.last_name},\n\n"
         f"this is a reminder of your appointment at {practice.name} on "
-        f"{when:%A, %d %B %Y} at {when:%H:%M} ({appointment_title(appointment)}).\n\n"
+        f"{practice_date(when, weekday=True)} at {practice_time(when)} ({appointment_title(appointment)}).\n\n"
         "If you cannot come, please let the practice know.\n"
     )
     return EmailMessage(
-        subject=f"Reminder: your appointment on {when:%d %b %Y} at {when:%H:%M}",
+        subject=f"Reminder: your appointment on {practice_date(when)} at {practice_time(when)}",
         body=body,
         to=[appointment.patient.email],
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
@@ -133,7 +134,7 @@ def reschedule(
         Action.APPOINTMENT_RESCHEDULE,
         appointment,
         patient_id=appointment.patient_id,
-        summary=f"to {saved.starts_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        summary=f"to {practice_datetime(saved.starts_at, zone, weekday=True)}"
         + (f", and {later} later session{'s' if later != 1 else ''}" if later else ""),
         details={
             "requested_starts_at": starts_at.astimezone(zone).isoformat(),
@@ -181,8 +182,8 @@ def move_to_when_performed(*, actor, appointment: Appointment, performed_at: dat
         Action.APPOINTMENT_PERFORMED_EARLIER,
         appointment,
         patient_id=appointment.patient_id,
-        summary=f"planned {planned.astimezone(zone):%Y-%m-%d %H:%M}, performed "
-        f"{performed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        summary=f"planned {practice_datetime(planned, zone, weekday=True)}, performed "
+        f"{practice_datetime(performed_at, zone, weekday=True)}",
         details={"planned_starts_at": planned.isoformat(), "starts_at": performed_at.isoformat()},
     )
 
@@ -332,7 +333,7 @@ def replan_later_sessions(*, actor, course: Course) -> Replan:
         patient_id=course.patient_id,
         summary=f"sessions {first[0].sequence}-{proposal.moves[-1][0].sequence} from session "
         f"{proposal.done.sequence}: session {first[0].sequence} to "
-        f"{first[1].astimezone(zone):%Y-%m-%d %H:%M}",
+        f"{practice_datetime(first[1], zone, weekday=True)}",
         details={str(a.sequence): s.isoformat() for a, s, _ in proposal.moves},
     )
     return proposal

@@ -18,6 +18,7 @@ from lots.models import ProductLot
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import in_active_zone, practice_date, practice_datetime
 from mesoplan.errors import InvalidInput
 from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope, scoped
@@ -123,7 +124,7 @@ def record_adverse_event(
     if onset_at < performed_at:
         local = timezone.localtime(performed_at)
         errors["onset_at"] = [
-            f"The onset cannot be before the session ({local:%Y-%m-%d %H:%M}): an event "
+            f"The onset cannot be before the session ({practice_datetime(local)}): an event "
             "before it belongs to no injection of it."
         ]
     elif onset_at > timezone.now() + FUTURE_SLACK:
@@ -173,7 +174,7 @@ def hold_formulation(actor, record: SessionRecord, event: AdverseEvent) -> None:
 def reaction_label(record: SessionRecord, event: AdverseEvent) -> str:
     """ "allergic reaction (moderate) after session 2 of the MesoLift course, 09 Mar 2026" """
     zone = practice_zone(record.patient.practice)
-    on = f"{timezone.localtime(event.onset_at, zone):%d %b %Y}"
+    on = practice_date(event.onset_at, zone)
     severity = event.get_severity_display().lower()
     sequence = record.appointment.sequence
     if record.course is not None and sequence and record.appointment.course_id == record.course_id:
@@ -243,7 +244,7 @@ def lots_linked_to_events(actor, patient_id) -> dict[str, str]:
         linked.setdefault(
             row.lot.lot_number,
             f"linked to the {event.get_type_display().lower()} of "
-            f"{timezone.localtime(event.onset_at):%d %b %Y}",
+            f"{practice_date(in_active_zone(event.onset_at))}",
         )
     return linked
 

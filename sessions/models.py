@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mesoplan.date_display import in_active_zone, practice_date, practice_datetime
 from mesoplan.tenancy import PracticeScopedManager
 from protocols.regions import Region
 
@@ -56,7 +57,7 @@ class PreSessionCheck(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Pre-session check {self.created_at:%Y-%m-%d %H:%M}: {self.outcome}"
+        return f"Pre-session check {practice_datetime(in_active_zone(self.created_at))}: {self.outcome}"
 
 
 class SessionRecord(models.Model):
@@ -104,7 +105,7 @@ class SessionRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.performed_at:%Y-%m-%d %H:%M}"
+        return f"Session {practice_datetime(in_active_zone(self.performed_at))}"
 
 
 class SessionAmendment(models.Model):
@@ -138,7 +139,7 @@ class SessionAmendment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Amendment {self.version} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"Amendment {self.version} at {practice_datetime(in_active_zone(self.created_at))}"
 
 
 class Pass(models.Model):
@@ -286,4 +287,4 @@ class AdverseEventFollowUp(models.Model):
         ordering = ["event", "recorded_at"]
 
     def __str__(self) -> str:
-        return f"Follow-up {self.recorded_at:%Y-%m-%d}: {self.outcome}"
+        return f"Follow-up {practice_date(in_active_zone(self.recorded_at))}: {self.outcome}"

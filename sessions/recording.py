@@ -20,6 +20,7 @@ from django.utils import timezone
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_date
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import require_clinician
 from mesoplan.tenancy import ensure_in_scope
@@ -175,7 +176,7 @@ def carry_forward(
 def check_label(appointment: Appointment, treatment: Treatment, zone) -> str:
     """Where a check happened, in words: "pre-session check of session 2 of the
     MesoLift course, 09 Mar 2026"."""
-    on = f"{timezone.localtime(timezone.now(), zone):%d %b %Y}"
+    on = practice_date(timezone.now(), zone)
     if appointment.kind == AppointmentKind.COURSE and appointment.sequence:
         return (
             f"pre-session check of session {appointment.sequence} of the "

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_now, practice_today, practice_zone
 from mesoplan.date_bounds import OUT_OF_RANGE, is_within
+from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.form_errors import add_service_errors
 from mesoplan.models import User
@@ -237,7 +238,7 @@ def moved_message(saved) -> str:
     label = (
         f"Session {saved.appointment.sequence}" if saved.appointment.sequence else "The appointment"
     )
-    text = f"{label} moved to {saved.starts_at:%a %d %b %Y, %H:%M}."
+    text = f"{label} moved to {practice_datetime(saved.starts_at, weekday=True)}."
     later = saved.later_moved
     if later:
         text += f" {later} later session{'s' if later != 1 else ''} moved with it."
@@ -272,7 +273,7 @@ def appointment_cancel(request, pk):
         messages.success(
             request,
             f"Cancelled: {appointment.patient.full_name}, "
-            f"{appointment.starts_at.astimezone(zone):%a %d %b %Y, %H:%M}. The slot is free.",
+            f"{practice_datetime(appointment.starts_at, zone, weekday=True)}. The slot is free.",
         )
         if appointment.course_id:
             return redirect("courses:detail", pk=appointment.course_id)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today, practice_zone
+from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.form_errors import add_service_errors
 from mesoplan.roles import is_clinician
@@ -202,7 +203,7 @@ def course_book(request, patient_pk):
                     messages.success(
                         request,
                         f"Course booked: {len(booked.appointments)} sessions "
-                        f"from {first:%a %d %b %Y, %H:%M}.",
+                        f"from {practice_datetime(first, weekday=True)}.",
                     )
                     return redirect("courses:detail", pk=booked.course.pk)
     status = 400 if form.errors else 409 if context.get("conflict") else 200

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today
+from mesoplan.date_display import practice_date
 from mesoplan.errors import InvalidInput
 from mesoplan.form_errors import add_service_errors
 from mesoplan.roles import require_practice_manager
@@ -112,7 +113,7 @@ def closure_remove(request):
     require_practice_manager(request.user, "change the calendar settings")
     closure = get_scoped_or_404(Closure, request.user, pk=request.POST.get("closure"))
     calendar_settings.remove_closure(actor=request.user, closure=closure)
-    messages.success(request, f"The practice is open again on {closure.day:%d %b %Y}.")
+    messages.success(request, f"The practice is open again on {practice_date(closure.day)}.")
     return redirect("calendar:settings")
 
 

@@ -18,6 +18,7 @@ from mesoplan import audit
 from mesoplan.access import practice_staff_required
 from mesoplan.audit import Action
 from mesoplan.clock import practice_today, practice_zone
+from mesoplan.date_display import practice_date, practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import is_clinician
 from mesoplan.tenancy import get_scoped_or_404
@@ -52,7 +53,7 @@ def _lot_choices(request, formulation_id):
     lots = list(usable_lots(request.user, formulation_id, today))
     choices = []
     for lot in lots:
-        label = f"{lot.lot_number} · expires {lot.expires_on:%d %b %Y}"
+        label = f"{lot.lot_number} · expires {practice_date(lot.expires_on)}"
         if is_expiring_soon(lot, today):
             label += " (soon)"
         choices.append((lot.lot_number, label))
@@ -184,7 +185,7 @@ def session_page(request, pk):
         if planned.date() > record.performed_at.astimezone(zone).date():
             messages.info(
                 request,
-                f"It was planned for {planned:%a %d %b %Y, %H:%M}; the appointment moved to "
+                f"It was planned for {practice_datetime(planned, weekday=True)}; the appointment moved to "
                 "when it was performed. The course's later sessions stayed where they were: "
                 "the course page offers to re-plan them.",
             )

@@ -145,7 +145,7 @@ def test_a_duplicate_or_expired_lot_shows_the_error_on_its_field(browser_a, clin
     assert "already registered" in response.context["form"].errors["lot_number"][0]
     response = register(browser_a, lot_number="CD-34", expires_on="09.03.2026")
     assert response.status_code == 400
-    assert "expired on 2026-03-09" in response.context["form"].errors["expires_on"][0]
+    assert "expired on 09 Mar 2026" in response.context["form"].errors["expires_on"][0]
     assert ProductLot.objects.count() == 1
 
 

@@ -1,6 +1,7 @@
 """The audit trail page: manager only, the practice's entries newest first, filters by
 patient, staff member and the practice's days, keyset pages of constant cost."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -166,3 +167,37 @@ def test_each_page_takes_a_constant_number_of_queries(
     if first.context["older"]:
         with django_assert_max_num_queries(9):
             manager.get(f"{URL}?{first.context['older']}")
+
+
+def test_audit_lines_write_dates_in_the_practice_format_not_iso(manager, clinician_a, practice_a):
+    """The summaries services write name days and times as every page does (issue 16.C:
+    'to 2026-09-16 14:00' beside '16 Sep 2026' in the When column)."""
+    from datetime import date, time
+
+    from lots.services import register_lot
+    from protocols.planner import local
+    from scheduling.booking import book_appointment
+    from tests.factories import PatientFactory as Patients
+
+    zone = practice_a.zone
+    start = local(date.today() + timedelta(days=9), time(10), zone)
+    while start.weekday() >= 5:
+        start += timedelta(days=1)
+    patient = Patients(practice=practice_a, first_name="Greta", last_name="Lorenz")
+    book_appointment(
+        actor=clinician_a,
+        patient=patient,
+        clinician_id=clinician_a.pk,
+        kind="consultation",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+    )
+    expires = date.today().replace(day=1) + timedelta(days=400)
+    register_lot(
+        actor=clinician_a, formulation_code="mesolift", lot_number="ML-77", expires_on=expires
+    )
+    html = manager.get(URL).content.decode()
+    text = re.sub(r"<[^>]+>", " ", html.split("<tbody>")[1].split("</tbody>")[0])
+    assert f"{start:%a %d %b %Y}, 10:00" in text
+    assert f"expires {expires:%d %b %Y}" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text

@@ -255,7 +255,7 @@ def test_the_reasons_given_are_true():
         datetime(2026, 9, 1, 10, tzinfo=BERLIN), 7, Schedule(), _tuesday_with_a_gap(time(11, 30))
     )
     assert plan.unplaced[0].reason == (
-        "The clinician or the patient is busy at 08 Sep 2026 10:00 and no slot is free "
+        "The clinician or the patient is busy at 08 Sep 2026, 10:00 and no slot is free "
         "within 1 day."
     )
     # Session 2 moved to 17:30, where the practice closes before a 45-minute session ends
@@ -269,7 +269,7 @@ def test_the_reasons_given_are_true():
         first_sequence=2,
     )
     assert late.unplaced[0].reason == (
-        "At 08 Sep 2026 17:30 the practice is not open for the whole session and no later "
+        "At 08 Sep 2026, 17:30 the practice is not open for the whole session and no later "
         "slot is free within 1 day."
     )
 

@@ -122,7 +122,7 @@ def test_session_one_is_not_moved_two_days():
     plan = _plan(busy=busy)
     assert plan.unplaced[0].sequence == 1
     assert plan.unplaced[0].reason == (
-        "The clinician or the patient is busy at 02 Mar 2026 10:00 and no later slot is free "
+        "The clinician or the patient is busy at 02 Mar 2026, 10:00 and no later slot is free "
         "within 1 day."
     )
 
@@ -190,7 +190,7 @@ def test_one_minute_of_overlap_is_busy():
     assert not is_free(START, FORTY_FIVE, hours)
     plan = _plan(busy=busy, exact_first=True)
     assert plan.unplaced[0].sequence == 1
-    assert plan.unplaced[0].reason == "The clinician or the patient is busy at 02 Mar 2026 10:00."
+    assert plan.unplaced[0].reason == "The clinician or the patient is busy at 02 Mar 2026, 10:00."
 
 
 def test_a_course_session_back_to_back_with_the_one_before_is_placed():
@@ -243,20 +243,20 @@ def _exact(start, busy, hours=None, not_before=None):
 def test_busy_at_opening_time_is_busy_not_closed():
     at_opening = datetime(2026, 3, 2, 8, tzinfo=BERLIN)
     busy = [(at_opening, at_opening + timedelta(minutes=30))]
-    assert _exact(at_opening, busy) == "The clinician or the patient is busy at 02 Mar 2026 08:00."
+    assert _exact(at_opening, busy) == "The clinician or the patient is busy at 02 Mar 2026, 08:00."
 
 
 def test_busy_at_the_last_slot_before_closing_is_busy_not_closed():
     last = datetime(2026, 3, 2, 17, 15, tzinfo=BERLIN)  # ends 18:00, as the practice closes
     busy = [(last, last + timedelta(minutes=10))]
-    assert _exact(last, busy) == "The clinician or the patient is busy at 02 Mar 2026 17:15."
+    assert _exact(last, busy) == "The clinician or the patient is busy at 02 Mar 2026, 17:15."
 
 
 def test_busy_now_is_busy_not_passed():
     busy = [(START, START + timedelta(minutes=30))]
     assert _exact(START, busy, not_before=START) == (
-        "The clinician or the patient is busy at 02 Mar 2026 10:00."
+        "The clinician or the patient is busy at 02 Mar 2026, 10:00."
     )
     assert _exact(START, busy, not_before=START + timedelta(minutes=1)) == (
-        "02 Mar 2026 10:00 has passed."
+        "02 Mar 2026, 10:00 has passed."
     )

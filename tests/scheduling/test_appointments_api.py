@@ -190,4 +190,6 @@ def test_a_single_booking_is_audited(api_a, clinician_a, ready_patient):
     assert response.status_code == 201, response.content
     entry = AuditEntry.objects.get(action="appointment.book")
     assert entry.object_id == response.json()["id"] and entry.patient_id == ready_patient.pk
-    assert entry.summary.startswith("Consultation with ") and "2026-09-09 10:00" in entry.summary
+    assert entry.summary.startswith("Consultation with ") and entry.summary.endswith(
+        ", Wed 09 Sep 2026, 10:00"
+    )

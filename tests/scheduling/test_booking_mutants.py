@@ -123,9 +123,9 @@ def test_one_minute_of_overlap_before_is_a_409_naming_the_appointment(clinician_
             "ends_at": first.ends_at.isoformat(),
         }
     }
+    # The message in the practice's format and zone (the details keep ISO 8601).
     assert refused.value.message == (
-        f"The clinician already has an appointment from {first.starts_at.isoformat()} "
-        f"to {first.ends_at.isoformat()}."
+        "The clinician already has an appointment from Tue 08 Sep 2026, 11:00 to 11:45."
     )
 
 
@@ -219,7 +219,7 @@ def test_a_booked_course_holds_what_was_asked(api_a, clinician_a, ready_patient)
     assert {a.ends_at - a.starts_at for a in rows} == {timedelta(minutes=45)}
     assert rows[1].starts_at - rows[0].starts_at == timedelta(days=14)
     entry = AuditEntry.objects.get(action="course.book")
-    assert entry.summary == "MesoLift course: 8 sessions from 2026-09-07 10:00"
+    assert entry.summary == "MesoLift course: 8 sessions from Mon 07 Sep 2026, 10:00"
 
 
 def test_an_unknown_target_is_a_400_naming_the_choices(api_a, clinician_a, ready_patient):

@@ -153,7 +153,7 @@ def test_the_day_view_has_a_column_per_clinician(browser_a, practice_a, clinicia
     assert set(columns) == {clinician_a, colleague}
     assert len(columns[clinician_a].items) == 1 and columns[colleague].closed == "Absent: Leave"
     body = response.content.decode()
-    assert "Wednesday 9 September 2026" in body and "Clara Engel" in body
+    assert "Wed 09 Sep 2026" in body and "Clara Engel" in body
 
 
 def test_the_day_view_says_when_the_practice_is_closed(browser_a, practice_a, clinician_a):

@@ -93,7 +93,7 @@ def test_a_busy_thursday_is_a_409_naming_the_asked_time_never_another(api_a, cli
         assert body["code"] == "reschedule_conflict"
         assert body["conflicting"]["sequence"] == 2
         assert body["conflicting"]["starts_at"] == "2026-09-17T14:00:00+02:00"
-        assert "busy at 17 Sep 2026 14:00" in body["detail"] and "14:45" not in body["detail"]
+        assert "busy at 17 Sep 2026, 14:00" in body["detail"] and "14:45" not in body["detail"]
     assert snapshot() == before
 
 
@@ -108,7 +108,7 @@ def test_the_browser_refuses_a_busy_thursday_before_proposing_anything(
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Not moved." in body and "busy at 17 Sep 2026 14:00" in body
+    assert "Not moved." in body and "busy at 17 Sep 2026, 14:00" in body
     assert "Confirm the move" not in body
     assert snapshot() == before
 
@@ -135,7 +135,7 @@ def test_later_sessions_moved_around_a_closure_and_a_saturday_say_why(api_a, cli
     )
     assert changes[3]["starts_at"] == "2026-09-24T14:00:00+02:00"  # the tie goes later
     assert changes[3]["reason"] == (
-        "moved 1 day later: Wednesday 23 Sep is closed (Congress); "
+        "moved 1 day later: Wed 23 Sep is closed (Congress); "
         "7 days after session 2 would be Wed 23 Sep, 14:00"
     )
     assert changes[4]["starts_at"] == "2026-10-01T14:00:00+02:00"
@@ -223,7 +223,7 @@ def test_the_move_saves_exactly_the_dry_run_and_audits_every_actual_time(api_a, 
         assert row.starts_at == datetime.fromisoformat(change["starts_at"])
         assert row.ends_at == datetime.fromisoformat(change["ends_at"])
     entry = AuditEntry.objects.get(action="appointment.reschedule")
-    assert entry.summary == "to 2026-09-16 14:00, and 6 later sessions"
+    assert entry.summary == "to Wed 16 Sep 2026, 14:00, and 6 later sessions"
     assert entry.details["requested_starts_at"] == "2026-09-16T14:00:00+02:00"
     moved = {m["sequence"]: m for m in entry.details["moved"]}
     assert list(moved) == [2, 3, 4, 5, 6, 7, 8]
@@ -324,9 +324,9 @@ def test_the_page_shows_the_proposal_and_saves_only_when_confirmed(browser_a, cl
     assert snapshot() == before
     body = response.content.decode()
     assert "<caption>What would move" in body and '<th scope="col">Why</th>' in body
-    assert "Wednesday 16 Sep 2026, 14:00" in body and "6 later sessions move with it" in body
+    assert "Wed 16 Sep 2026, 14:00" in body and "6 later sessions move with it" in body
     assert body.count('<tr class="proposal--moved">') == 3  # sessions 3, 5 and 7
-    assert "Wednesday 23 Sep is closed (Congress)" in body
+    assert "Wed 23 Sep is closed (Congress)" in body
     assert body.count('<th scope="row">') == 7  # session 1 does not change: not listed
     assert 'name="proposal" value="' in body and "Confirm the move" in body and ">Back</a>" in body
 
@@ -351,7 +351,7 @@ def test_a_stale_confirmation_shows_the_new_proposal_and_saves_nothing(
     response = browser_a.post(url, {"date": "16.09.2026", "time": "14:00", "proposal": token})
     assert response.status_code == 409
     body = response.content.decode()
-    assert "the proposal below is new" in body and "Wednesday 23 Sep is closed (Congress)" in body
+    assert "the proposal below is new" in body and "Wed 23 Sep is closed (Congress)" in body
     assert response.context["proposal"].token != token
     assert snapshot() == before
 

@@ -19,13 +19,11 @@ WEDNESDAY = datetime(2026, 9, 23, 10, tzinfo=BERLIN)
 def test_days_later_and_earlier_in_the_plural_and_with_the_new_time():
     closed = Availability(BERLIN, HOURS.opening, frozenset({WEDNESDAY.date()}))
     two_later = why_off_interval(WEDNESDAY, WEDNESDAY + timedelta(days=2), FORTY_FIVE, closed)
-    assert two_later == "moved 2 days later: the clinician is away on Wednesday 23 Sep"
+    assert two_later == "moved 2 days later: the clinician is away on Wed 23 Sep"
     one_earlier = why_off_interval(
         WEDNESDAY, WEDNESDAY - timedelta(days=1, minutes=-30), FORTY_FIVE, closed
     )
-    assert one_earlier == (
-        "moved 1 day earlier, to 10:30: the clinician is away on Wednesday 23 Sep"
-    )
+    assert one_earlier == ("moved 1 day earlier, to 10:30: the clinician is away on Wed 23 Sep")
 
 
 def test_a_closure_without_a_reason_names_only_the_day():
@@ -33,12 +31,12 @@ def test_a_closure_without_a_reason_names_only_the_day():
     why = why_off_interval(
         WEDNESDAY, WEDNESDAY + timedelta(days=1), FORTY_FIVE, HOURS, closures=closures
     )
-    assert why == "moved 1 day later: Wednesday 23 Sep is closed"
+    assert why == "moved 1 day later: Wed 23 Sep is closed"
     closures = {WEDNESDAY.date(): "Congress"}
     why = why_off_interval(
         WEDNESDAY, WEDNESDAY + timedelta(days=1), FORTY_FIVE, HOURS, closures=closures
     )
-    assert why == "moved 1 day later: Wednesday 23 Sep is closed (Congress)"
+    assert why == "moved 1 day later: Wed 23 Sep is closed (Congress)"
 
 
 def test_outside_the_hours_names_every_interval_of_the_day():
@@ -101,7 +99,7 @@ def test_a_time_that_has_passed_is_named_only_once_it_has():
         HOURS,
         not_before=WEDNESDAY + timedelta(minutes=1),
     )
-    assert later == "moved to 11:00: Wed 23 Sep 10:00 has passed"
+    assert later == "moved to 11:00: Wed 23 Sep, 10:00 has passed"
 
 
 def test_months_between_later_sessions_are_counted_in_words():
@@ -139,5 +137,5 @@ def test_a_day_in_the_practices_zone():
     thursday = datetime(2026, 9, 24, 0, 30, tzinfo=BERLIN)
     night = Availability(BERLIN, {3: [(time(0), time(6))]}, frozenset({date(2026, 9, 24)}))
     assert why_off_interval(thursday, thursday + timedelta(hours=1), FORTY_FIVE, night) == (
-        "moved to 01:30: the clinician is away on Thursday 24 Sep"
+        "moved to 01:30: the clinician is away on Thu 24 Sep"
     )

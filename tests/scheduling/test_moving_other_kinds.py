@@ -60,7 +60,7 @@ def test_moved_into_a_free_slot_it_goes_exactly_there_with_its_length(clinician_
     assert moved.ends_at - moved.starts_at == timedelta(minutes=30)
     assert moved.status == AppointmentStatus.SCHEDULED
     entry = AuditEntry.objects.get(action="appointment.reschedule")
-    assert entry.summary == "to 2026-09-09 14:00"
+    assert entry.summary == "to Wed 09 Sep 2026, 14:00"
     [change] = entry.details["moved"]
     assert change == {
         "id": str(visit.pk),

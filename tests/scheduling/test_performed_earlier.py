@@ -43,7 +43,7 @@ def test_it_moves_to_when_it_happened_and_the_audit_keeps_both_times(clinician_a
     assert (moved.starts_at, moved.ends_at) == (at, at + timedelta(minutes=45))
     entry = AuditEntry.objects.get(action="appointment.performed_earlier")
     assert entry.actor_id == clinician_a.pk and entry.patient_id == session.patient_id
-    assert entry.summary == "planned 2026-09-14 10:00, performed 2026-09-10 10:00"
+    assert entry.summary == "planned Mon 14 Sep 2026, 10:00, performed Thu 10 Sep 2026, 10:00"
     assert entry.details == {
         "planned_starts_at": PLANNED.isoformat(),
         "starts_at": at.isoformat(),

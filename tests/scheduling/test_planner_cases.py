@@ -55,7 +55,7 @@ def test_a_course_is_not_booked_over_an_appointment_that_began_before_the_window
     assert body["code"] == "course_unplaceable"
     assert body["unplaced"][0]["sequence"] == 1
     assert body["unplaced"][0]["reason"] == (
-        "The clinician or the patient is busy at 08 Sep 2026 10:00 and no later slot is free "
+        "The clinician or the patient is busy at 08 Sep 2026, 10:00 and no later slot is free "
         "within 1 day."
     )
     assert not Course.objects.exists()
@@ -103,7 +103,7 @@ def test_a_move_into_a_busy_slot_is_refused_not_placed_elsewhere_the_same_day(
     assert response.status_code == 409, response.content
     assert response.json()["code"] == "reschedule_conflict"
     assert response.json()["conflicting"]["sequence"] == 2
-    assert "busy at 16 Sep 2026 14:00" in response.json()["detail"]
+    assert "busy at 16 Sep 2026, 14:00" in response.json()["detail"]
     assert _starts(course) == before
     assert not AuditEntry.objects.filter(action="appointment.reschedule").exists()
 

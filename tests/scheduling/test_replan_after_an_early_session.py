@@ -141,7 +141,7 @@ def test_confirming_moves_exactly_the_proposal_and_audits_it(course, clinician_a
             end,
         )
     entry = AuditEntry.objects.get(action="course.replan")
-    assert entry.summary == "sessions 2-8 from session 1: session 2 to 2026-09-10 10:00"
+    assert entry.summary == "sessions 2-8 from session 1: session 2 to Thu 10 Sep 2026, 10:00"
     assert entry.details["2"] == berlin(date(2026, 9, 10)).isoformat()
 
 
