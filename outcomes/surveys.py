@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from mesoplan import audit
 from mesoplan.audit import Action
-from mesoplan.date_display import in_active_zone, practice_datetime
+from mesoplan.date_display import in_active_zone, practice_date, practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import require_practice_staff
 from mesoplan.tenancy import Scope, ensure_in_scope
@@ -166,7 +166,7 @@ def hand_out_link(*, actor, course: Course, replace: bool = False) -> HandedOutL
     if current is not None:
         if not replace:
             raise Conflict(
-                f"A survey link for this course is out until {current.expires_at:%d %b %Y}: "
+                f"A survey link for this course is out until {practice_date(in_active_zone(current.expires_at))}: "
                 "replace it to make a new one.",
                 "link_out",
             )

@@ -143,7 +143,7 @@ def rebook_refusal(
             return Refusal(
                 "order",
                 f"Session {sequence} must end before session {following.sequence} starts "
-                f"({following.starts_at.astimezone(zone):%a %d %b %Y, %H:%M}): the course's "
+                f"({practice_datetime(following.starts_at, zone, weekday=True)}): the course's "
                 "order holds. Move that session first, or choose an earlier time.",
             )
     return None

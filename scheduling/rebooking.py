@@ -11,6 +11,7 @@ from django.utils import timezone
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
+from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
@@ -85,7 +86,8 @@ def rebook_session(*, actor, course: Course, sequence: int, starts_at: datetime)
         Action.APPOINTMENT_REBOOK,
         appointment,
         patient_id=course.patient_id,
-        summary=f"Session {sequence} booked again for {starts_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        summary=f"Session {sequence} booked again for "
+        f"{practice_datetime(starts_at, zone, weekday=True)}",
         details={"cancelled": str(cancelled.pk)},
     )
     return appointment

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from mesoplan.access import practice_staff_required
 from mesoplan.clock import practice_today, practice_zone
 from mesoplan.date_bounds import is_within
+from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.form_errors import add_service_errors
 from mesoplan.tenancy import get_scoped_or_404, scoped
@@ -186,7 +187,7 @@ def book_visit(request):
                 messages.success(
                     request,
                     f"Booked: {appointment.get_kind_display()} for {patient.full_name}, "
-                    f"{starts_at:%a %d %b %Y, %H:%M} with {appointment.clinician.display_name}.",
+                    f"{practice_datetime(starts_at, weekday=True)} with {appointment.clinician.display_name}.",
                 )
                 return redirect("calendar:appointment", pk=appointment.pk)
     return render(request, "scheduling/visit_book.html", context, status=status)
@@ -240,7 +241,7 @@ def rebook_session(request, pk, sequence):
             else:
                 messages.success(
                     request,
-                    f"Session {sequence} booked again: {starts_at:%a %d %b %Y, %H:%M}.",
+                    f"Session {sequence} booked again: {practice_datetime(starts_at, weekday=True)}.",
                 )
                 return redirect("courses:detail", pk=course.pk)
     return render(request, "scheduling/session_rebook.html", context, status=status)

@@ -69,7 +69,7 @@ def test_the_week_links_each_free_period_to_the_booking_page(browser_a, clinicia
     # Tuesday 8 Sep from 08:00 (now); Wednesday 9 Sep around session 1 (10:00-10:45)
     assert f"{book}?clinician={clinician_a.pk}&amp;date=2026-09-08&amp;time=08:00" in body
     assert f"{book}?clinician={clinician_a.pk}&amp;date=2026-09-09&amp;time=10:45" in body
-    assert "Book on Wednesday 9 September at 08:00 (free until 10:00)" in body
+    assert "Book on Wed 09 Sep at 08:00 (free until 10:00)" in body
     # Monday 7 Sep is gone: nothing there is offered
     assert "date=2026-09-07&amp;time" not in body
 
