@@ -6,6 +6,8 @@ session again ask it, as a move asks the planner."""
 from datetime import datetime
 from typing import Any
 
+from mesoplan.date_display import practice_date
+
 from .calendar_grid import CalendarFacts
 
 
@@ -33,11 +35,12 @@ def outside_hours(
     day = start.date()
     why = facts.closed_because(day, clinician_id)
     if why:
-        return f"{day:%a %d %b %Y}: {why}."
+        return f"{practice_date(day, weekday=True)}: {why}."
     hours = facts.hours(day, clinician_id)
     if end.date() == day and any(
         opens <= start.time() and end.time() <= closes for opens, closes in hours
     ):
         return None
     shown = ", ".join(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in hours)
-    return f"{day:%a %d %b %Y}, {start:%H:%M}-{end:%H:%M} is outside the hours: {shown}."
+    when = f"{practice_date(day, weekday=True)}, {start:%H:%M}-{end:%H:%M}"
+    return f"{when} is outside the hours: {shown}."
