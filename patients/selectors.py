@@ -4,13 +4,23 @@ practice, with the joins their callers need (a constant number of queries)."""
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import phonenumbers
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from mesoplan.audit import Action
@@ -253,9 +263,25 @@ def patient_history(patient: Patient) -> list[PatientVersion]:
 # --- Work queues and figures for the home pages (each a constant number of queries) ---
 
 
+def _superseded() -> Exists:
+    """A newer screening of the outer row's patient and indication exists (newest: the
+    latest created_at, then the greatest id, as `_newest_of_its_kind` orders them).
+
+    As a NOT EXISTS this is an anti-join the planner estimates well; the equivalent
+    `id = (SELECT ... LIMIT 1)` over a whole practice was estimated at 55 rows of 10,516
+    and compared every caution with every acknowledgement (issue 16)."""
+    newer = Screening.objects.filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+        patient=OuterRef("patient"),
+        indication=OuterRef("indication"),
+    )
+    return Exists(newer)
+
+
 def latest_screenings_of_practice(actor) -> QuerySet[Screening]:
     """Each patient's latest screening per indication: the one that decides readiness."""
-    return screenings_for(actor).filter(pk=_newest_of_its_kind())
+    return screenings_for(actor).filter(~_superseded())
 
 
 def cautions_awaiting_acknowledgement(actor) -> QuerySet[Screening]:
@@ -283,12 +309,23 @@ class RecentPatient:
     viewed_at: datetime
 
 
+# "Opened last" looks this far back: the grouping reads the actor's views of these days
+# (an index range), not every record they opened in the practice's history.
+RECENT_VIEW_DAYS = 90
+
+
 def recently_viewed_patients(actor, *, limit: int = 8) -> list[RecentPatient]:
-    """The last `limit` distinct patients whose record the actor opened (from the audit
-    trail), most recent first, with their latest screening annotated. Two queries."""
+    """The last `limit` distinct patients whose record the actor opened in the last
+    RECENT_VIEW_DAYS days (from the audit trail), most recent first, with their latest
+    screening annotated. Two queries."""
     views = list(
         scoped(AuditEntry, actor)
-        .filter(actor=actor, action=Action.PATIENT_VIEW, patient_id__isnull=False)
+        .filter(
+            actor=actor,
+            action=Action.PATIENT_VIEW,
+            patient_id__isnull=False,
+            at__gte=timezone.now() - timedelta(days=RECENT_VIEW_DAYS),
+        )
         .values("patient_id")
         .annotate(viewed_at=models.Max("at"))
         .order_by("-viewed_at")[:limit]

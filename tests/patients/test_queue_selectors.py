@@ -90,11 +90,41 @@ def test_recently_viewed_are_the_users_own_distinct_patients_newest_first(
         record(clinician_a, Action.PATIENT_VIEW, patients[0], patient_id=patients[0].pk)
         record(colleague, Action.PATIENT_VIEW, patients[1], patient_id=patients[1].pk)
         record(clinician_a, Action.PATIENT_UPDATE, patients[2], patient_id=patients[2].pk)
-    recent = selectors.recently_viewed_patients(clinician_a, limit=8)
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        recent = selectors.recently_viewed_patients(clinician_a, limit=8)
+        colleagues = selectors.recently_viewed_patients(colleague)
     expected = [patients[0], *reversed(patients[3:])]
     assert [r.patient for r in recent] == expected
     assert recent[0].viewed_at == start + timedelta(days=1)
-    assert selectors.recently_viewed_patients(colleague)[0].patient == patients[1]
+    assert colleagues[0].patient == patients[1]
+
+
+def test_recently_viewed_looks_back_ninety_days(clinician_a, practice_a):
+    old, recent = PatientFactory.create_batch(2, practice=practice_a)
+    with time_machine.travel(DAY, tick=False):
+        record(clinician_a, Action.PATIENT_VIEW, old, patient_id=old.pk)
+    with time_machine.travel(DAY + timedelta(days=80), tick=False):
+        record(clinician_a, Action.PATIENT_VIEW, recent, patient_id=recent.pk)
+    with time_machine.travel(DAY + timedelta(days=selectors.RECENT_VIEW_DAYS - 1), tick=False):
+        assert [r.patient for r in selectors.recently_viewed_patients(clinician_a)] == [
+            recent,
+            old,
+        ]
+    with time_machine.travel(DAY + timedelta(days=selectors.RECENT_VIEW_DAYS + 1), tick=False):
+        assert [r.patient for r in selectors.recently_viewed_patients(clinician_a)] == [recent]
+
+
+def test_of_two_screenings_made_at_one_moment_the_greater_id_is_the_latest(clinician_a, practice_a):
+    """The queues' NOT EXISTS reads "latest" as `latest_screenings` does (newest first,
+    then the greater id): the same screening, however the tie falls."""
+    patient = PatientFactory(practice=practice_a)
+    first = screen(clinician_a, patient, CAUTION, at=DAY)
+    second = screen(clinician_a, patient, DEFERRED, at=DAY)
+    latest = max(first, second, key=lambda s: s.pk)
+    assert selectors.latest_screenings(clinician_a, [patient.pk])[(patient.pk, "skin")] == latest
+    cautions = list(selectors.cautions_awaiting_acknowledgement(clinician_a))
+    deferred = list(selectors.deferred_awaiting_rescreening(clinician_a))
+    assert cautions + deferred == [latest]
 
 
 def _fill(clinician, practice, n):
