@@ -196,7 +196,12 @@ TABLES = (
 )
 # Statements a data load may leave for the data's own code to keep (e.g. a per-lot count):
 # run after the rows are in, as a migration over existing rows would.
-AFTER_LOAD: list[str] = []
+AFTER_LOAD = [
+    # Each lot's session count, as lots 0006 fills it over rows already there.
+    """UPDATE lots_productlot SET session_count = (
+        SELECT count(DISTINCT p.session_record_id) FROM clinical_sessions_pass p
+        WHERE p.lot_id = lots_productlot.id)""",
+]
 
 
 @dataclass(frozen=True)

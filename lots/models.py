@@ -26,6 +26,10 @@ class ProductLot(models.Model):
     lot_number = models.CharField(max_length=64)
     number_key = models.CharField(max_length=192, editable=False)
     expires_on = models.DateField()
+    # How many session records have a pass from this lot in any of their versions (what the
+    # list shows): kept by the treatment room in the transaction that writes the passes
+    # (sessions.recording), so the list reads it instead of counting every pass ever made.
+    session_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,5 +1,5 @@
 """Browser pages of product lots: the list (expired and expiring lots marked, each with the
-number of sessions that used it), registering a box (also from the session form, which
+number of sessions that used it, as the lot keeps it), registering a box (also from the session form, which
 sends the clinician back with `?next=`); and the managers' page of the practice's
 equipment. A lot's own page is its recall, the treatment room's (sessions.views.lot_recall).
 
@@ -7,7 +7,6 @@ HTTP only: lots.services and lots.equipment decide and read.
 """
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,9 +42,7 @@ def lot_list(request):
     if formulation not in dict(formulations):
         formulation = ""
     q = request.GET.get("q", "").strip()[:64]
-    rows = selectors.lots_for(user).annotate(
-        sessions=Count("passes__session_record", distinct=True)
-    )
+    rows = selectors.lots_for(user)
     if formulation:
         rows = rows.filter(formulation__code=formulation)
     if q:

@@ -185,7 +185,6 @@ class Pass(models.Model):
                 fields=["session_record", "version", "position"], name="pass_position_once"
             ),
         ]
-        indexes = [models.Index(fields=["lot"], name="pass_lot_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_technique_display()} {self.get_region_display()}"

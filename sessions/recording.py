@@ -14,9 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from lots.models import ProductLot
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.clock import practice_zone
@@ -384,6 +385,7 @@ def _record(
         row.session_record = record
         row.version = 1
     Pass.objects.bulk_create(rows)
+    _count_lots_used(rows)
     appointment.status = AppointmentStatus.COMPLETED
     appointment.save(update_fields=["status", "updated_at"])
     _complete_course_if_done(treatment.course, appointment, siblings)
@@ -464,6 +466,17 @@ def _complete_course_if_done(
     if done >= course.protocol.session_count:
         course.status = Course.Status.COMPLETED
         course.save(update_fields=["status", "updated_at"])
+
+
+def _count_lots_used(rows: Sequence[Pass], earlier: set | frozenset = frozenset()) -> None:
+    """One more session for each lot these passes name that the record's earlier
+    versions did not (a lot counts the records that used it in any version, as the recall
+    lists them), in the transaction that writes the passes. One atomic increment of
+    each lot's row, in the order of their ids (two recordings never wait on each other
+    in opposite orders)."""
+    new = sorted({row.lot_id for row in rows} - earlier)
+    if new:
+        ProductLot.objects.filter(pk__in=new).update(session_count=F("session_count") + 1)
 
 
 def _summary(rows: Sequence[Pass]) -> str:
@@ -550,10 +563,12 @@ def amend_session(
         notes=current.notes if notes is None else notes.strip(),
         created_by=actor,
     )
+    earlier = set(Pass.objects.filter(session_record=record).values_list("lot_id", flat=True))
     for row in rows:
         row.session_record = record
         row.version = version
     Pass.objects.bulk_create(rows)
+    _count_lots_used(rows, earlier)
     audit.record(
         actor,
         Action.SESSION_AMEND,
