@@ -30,9 +30,16 @@ from protocols.models import Protocol
 from protocols.planner import CoursePlan, PlanningError, plan_course_dates, planning_window
 
 from .horizon import horizon_refusal
-from .models import TARGETS_BY_INDICATION, Appointment, AppointmentKind, AppointmentStatus, Course
+from .models import (
+    LONGEST_APPOINTMENT,
+    TARGETS_BY_INDICATION,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Course,
+)
 from .open_hours import outside_hours
-from .selectors import availability_for, calendar_facts
+from .selectors import availability_for, calendar_facts, overlapping
 
 # How far ahead the booking page shows the calendar: the whole course and some slack (the
 # planner's own window is protocols.planner.planning_window, from the protocol's schedule).
@@ -178,7 +185,7 @@ def double_booking(clinician, periods, patient=None, *, ignoring=()) -> Conflict
     for who, mine, code in whose:
         for start, end in periods:
             other = (
-                Appointment.objects.filter(mine, starts_at__lt=end, ends_at__gt=start)
+                Appointment.objects.filter(mine, overlapping(start, end))
                 .exclude(status=AppointmentStatus.CANCELLED)
                 .exclude(pk__in=list(ignoring))
                 .order_by("starts_at")
@@ -310,12 +317,12 @@ def insert_if_free(
     appointment in the way. Under SQLite's write lock the check decides; on PostgreSQL
     the exclusion constraints do, and their IntegrityError becomes the same 409. The
     caller holds lock_calendars."""
+    if ends_at - starts_at > LONGEST_APPOINTMENT:
+        raise InvalidInput({"ends_at": ["An appointment lasts at most 12 hours."]})
     period = [(starts_at, ends_at)]
     if (
         Appointment.objects.filter(
-            Q(clinician=clinician) | Q(patient=patient),
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
+            Q(clinician=clinician) | Q(patient=patient), overlapping(starts_at, ends_at)
         )
         .exclude(status=AppointmentStatus.CANCELLED)
         .exists()
@@ -348,6 +355,8 @@ def book_appointment(
     lock_calendars(clinician.pk, patient.pk)
     if ends_at <= starts_at:
         raise InvalidInput({"ends_at": ["The end must be after the start."]})
+    if ends_at - starts_at > LONGEST_APPOINTMENT:
+        raise InvalidInput({"ends_at": ["An appointment lasts at most 12 hours."]})
     refusal = horizon_refusal(
         starts_at,
         timezone.now(),

@@ -36,6 +36,7 @@ from .models import (
     Weekday,
     WorkingHours,
 )
+from .selectors import overlapping
 
 DayHours = Sequence[tuple[time, time]]
 # The longest closure or absence entered at once: a year (longer is a typo).
@@ -120,7 +121,7 @@ def _booked_between(actor, first: date, last: date, clinician: User | None = Non
     since: datetime = local(first, time(0), zone)
     until: datetime = local(last + timedelta(days=1), time(0), zone)
     booked = scoped(Appointment, actor).filter(
-        status=AppointmentStatus.SCHEDULED, starts_at__lt=until, ends_at__gt=since
+        overlapping(since, until), status=AppointmentStatus.SCHEDULED
     )
     if clinician is not None:
         booked = booked.filter(clinician=clinician)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
-from .models import Appointment, AppointmentKind, AppointmentStatus
+from .models import LONGEST_APPOINTMENT, Appointment, AppointmentKind, AppointmentStatus
 
 # Past appointments a subscriber still sees (calendar apps keep their own history).
 PAST_DAYS = 90
@@ -55,7 +55,9 @@ def clinician_calendar(clinician) -> bytes:
     """The clinician's appointments from PAST_DAYS ago on. Two queries."""
     since = timezone.now() - timedelta(days=PAST_DAYS)
     appointments = (
-        Appointment.objects.filter(clinician=clinician, ends_at__gte=since)
+        Appointment.objects.filter(
+            clinician=clinician, ends_at__gte=since, starts_at__gte=since - LONGEST_APPOINTMENT
+        )
         .select_related("course__protocol")
         .order_by("starts_at", "pk")
     )

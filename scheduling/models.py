@@ -8,6 +8,7 @@ place by clinical_sessions 0006); on SQLite the booking service checks under the
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -269,6 +270,12 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return f"{self.protocol_id} course for {self.patient_id}"
+
+
+# No appointment lasts longer (PostgreSQL holds it, scheduling 0007): so an appointment
+# overlapping a period starts at most this long before it, and a calendar or an overlap
+# check reads a bounded range of the start-time index (`selectors.overlapping`).
+LONGEST_APPOINTMENT = timedelta(hours=12)
 
 
 class Appointment(models.Model):

@@ -33,7 +33,7 @@ from protocols.planner import (
 from .course_order import move_refusal
 from .horizon import horizon_refusal
 from .models import Appointment, AppointmentStatus, Closure, Course
-from .selectors import availability_for, course_sessions
+from .selectors import availability_for, course_sessions, overlapping
 
 Period = tuple[datetime, datetime]
 CHOSEN = "chosen time"
@@ -358,8 +358,8 @@ def _context_for(appointment, moving, off: list[PlannedSession], zone):
     )
     around = Q()
     for session in off:
-        around |= Q(starts_at__lt=session.ideal_start + timedelta(days=1)) & Q(
-            ends_at__gt=session.ideal_start - timedelta(days=1)
+        around |= overlapping(
+            session.ideal_start - timedelta(days=1), session.ideal_start + timedelta(days=1)
         )
     patient_busy = list(
         Appointment.objects.filter(around, patient_id=appointment.patient_id)

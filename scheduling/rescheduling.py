@@ -36,6 +36,7 @@ from .move_proposal import (
     move_proposal,
     schedule_of,
 )
+from .selectors import overlapping
 
 
 def _require_staff(actor) -> None:
@@ -154,17 +155,16 @@ def move_to_when_performed(*, actor, appointment: Appointment, performed_at: dat
     end = session_end(performed_at, appointment.ends_at - appointment.starts_at)
     clinician = appointment.clinician
     lock_calendars(appointment.clinician_id, appointment.patient_id)
-    overlapping = (
+    in_the_way = (
         Appointment.objects.filter(
             Q(clinician_id=appointment.clinician_id) | Q(patient_id=appointment.patient_id),
-            starts_at__lt=end,
-            ends_at__gt=performed_at,
+            overlapping(performed_at, end),
         )
         .exclude(pk=appointment.pk)
         .exclude(status=AppointmentStatus.CANCELLED)
         .exists()
     )
-    if overlapping:
+    if in_the_way:
         raise double_booking(
             clinician, [(performed_at, end)], appointment.patient, ignoring=[appointment.pk]
         )

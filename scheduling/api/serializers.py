@@ -11,6 +11,7 @@ from mesoplan.api.strict import StrictSerializer
 from mesoplan.clock import practice_zone
 from scheduling.calendar_feed import feed_path
 from scheduling.models import (
+    LONGEST_APPOINTMENT,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -185,7 +186,6 @@ WRITTEN_BACK = (
     "cancellation_reason",
     "cancellation_note",
 )
-LONGEST_APPOINTMENT = timedelta(hours=12)
 
 
 class AppointmentMoveSerializer(StrictSerializer):
