@@ -22,6 +22,7 @@ import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from mesoplan.date_display import practice_date, practice_datetime, practice_weekday
@@ -52,6 +53,40 @@ class Availability:
     opening: Mapping[int, Sequence[tuple[time, time]]]
     closed: frozenset[date] = frozenset()
     busy: Sequence[tuple[datetime, datetime]] = ()
+
+    @cached_property
+    def _busy_by_day(self) -> dict[date, list[Period]]:
+        """The busy periods (in UTC) under each local date they touch, built once: a day
+        is compared with its own few periods, never with a half year's (a full calendar
+        has thousands)."""
+        by_day: dict[date, list[Period]] = {}
+        for start, end in self.busy:
+            period = (_utc(start), _utc(end))
+            day, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+            while day <= last:
+                by_day.setdefault(day, []).append(period)
+                day += timedelta(days=1)
+        return by_day
+
+    def busy_on(self, day: date) -> list[Period]:
+        """The busy periods (in UTC) that touch the local `day`.
+
+        >>> berlin = ZoneInfo("Europe/Berlin")
+        >>> late = (datetime(2026, 9, 8, 23, tzinfo=berlin), datetime(2026, 9, 9, 1, tzinfo=berlin))
+        >>> hours = Availability(berlin, {}, busy=[late])
+        >>> [len(hours.busy_on(date(2026, 9, d))) for d in (7, 8, 9, 10)]
+        [0, 1, 1, 0]
+        """
+        return self._busy_by_day.get(day, [])
+
+    def busy_between(self, start: datetime, end: datetime) -> list[Period]:
+        """The busy periods (in UTC) touching the local days from `start` to `end`."""
+        day, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+        found: dict[Period, None] = {}
+        while day <= last:
+            found.update(dict.fromkeys(self.busy_on(day)))
+            day += timedelta(days=1)
+        return list(found)
 
 
 @dataclass(frozen=True)
@@ -166,7 +201,7 @@ def free_windows(
     """
     if day in availability.closed:
         return []
-    blocked = [(_utc(s), _utc(e)) for s, e in (*availability.busy, *taken)]
+    blocked = [*availability.busy_on(day), *((_utc(s), _utc(e)) for s, e in taken)]
     free: list[Period] = []
     for opens, closes in availability.opening.get(day.weekday(), ()):
         cursor = _utc(local(day, opens, availability.zone))
@@ -272,7 +307,7 @@ def _why_not(
         for opens, closes in hours
     ):
         return f"At {when} the practice is not open for the whole session{tail}"
-    if _overlaps(begin, end, availability.busy):
+    if _overlaps(begin, end, availability.busy_between(begin, end)):
         return f"The clinician or the patient is busy at {when}{tail}"
     if _overlaps(begin, end, taken):
         return f"Another session of this course is at {when}{tail}"
