@@ -9,9 +9,10 @@ version, because the patient may well have received it.
 """
 
 import csv
+import hashlib
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -154,15 +155,29 @@ def describe_event(event: AdverseEvent, zone) -> str:
     )
 
 
-def recipients_csv(rows: Sequence[Recipient], practice) -> str:
-    """The recall as CSV (UTF-8, one row per session), times in the practice's zone."""
+# Session records read per round trip while an export streams: a few queries per chunk
+# (the records, their passes from the lot, amendments, events, follow-ups), and the
+# worker holds one chunk at a time, however long the recall.
+EXPORT_CHUNK = 2000
+
+
+def recipients_csv_lines(rows: Iterable[Recipient], practice) -> Iterator[str]:
+    """The recall as CSV lines (a header, then one line per session, each written as its
+    row comes), times in the practice's zone."""
     zone = practice_zone(practice)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+
+    def line(cells) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(cells)
+        return out.getvalue()
+
+    yield line(CSV_HEADER)
     for row in rows:
         patient = row.patient
-        writer.writerow(
+        yield line(
             csv_cell(value)
             for value in (
                 patient.pk,
@@ -181,7 +196,11 @@ def recipients_csv(rows: Sequence[Recipient], practice) -> str:
                 "; ".join(describe_event(e, zone) for e in row.adverse_events),
             )
         )
-    return out.getvalue()
+
+
+def recipients_csv(rows: Iterable[Recipient], practice) -> str:
+    """The recall as one CSV text (UTF-8, one row per session)."""
+    return "".join(recipients_csv_lines(rows, practice))
 
 
 def record_listing(actor, lot: ProductLot, recipients: Sequence[Recipient]) -> None:
@@ -195,14 +214,36 @@ def record_listing(actor, lot: ProductLot, recipients: Sequence[Recipient]) -> N
     )
 
 
-def export_recall(actor, lot: ProductLot) -> str:
-    """The whole recall as CSV, audited as exported (the page's download and the API's)."""
-    rows = recipients_of(recipient_records(actor, lot))
+def patients_digest(patient_ids: Iterable) -> str:
+    """What identifies a set of patients in the audit without listing them: the SHA-256
+    of their ids, sorted, one a line. An auditor checks a list against it.
+
+    >>> patients_digest(["b", "a"]) == patients_digest(["a", "b", "a"])
+    True
+    """
+    ids = sorted({str(pk) for pk in patient_ids})
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+
+
+def export_recall(actor, lot: ProductLot) -> Iterator[str]:
+    """The whole recall as CSV lines, audited as exported before the first line (the
+    page's download and the API's). The lines are read as they are sent: chunks of
+    EXPORT_CHUNK records, never the whole recall in memory. The audit entry names the
+    lot and says how many sessions and patients, with their digest (patients_digest):
+    the records are append-only, so the lot and the time say which rows they were."""
+    records = recipient_records(actor, lot)
+    patients = list(records.values_list("patient_id", flat=True).order_by())
     audit.record(
         actor,
         Action.LOT_RECALL_EXPORT,
         lot,
-        summary=f"Lot {lot.lot_number}: {len(rows)} sessions exported",
-        details={"patients": sorted({str(r.patient.pk) for r in rows})},
+        summary=f"Lot {lot.lot_number}: {len(patients)} sessions exported",
+        details={
+            "lot_number": lot.lot_number,
+            "sessions": len(patients),
+            "patients": len(set(patients)),
+            "patients_sha256": patients_digest(patients),
+        },
     )
-    return recipients_csv(rows, actor.practice)
+    rows = (recipient_of(record) for record in records.iterator(chunk_size=EXPORT_CHUNK))
+    return recipients_csv_lines(rows, actor.practice)

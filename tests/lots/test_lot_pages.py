@@ -181,7 +181,9 @@ def test_the_csv_download_is_the_recall(browser_a, clinician_a):
     response = browser_a.get(reverse("lots:recipients-csv", args=[box.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="lot-L-100-recipients.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming  # row by row, not built whole before the first byte
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert [row["session_record_id"] for row in rows] == [str(session.pk)]
     assert AuditEntry.objects.filter(action="lot.recall_export").count() == 1
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoplan.models import AuditEntry
-from sessions import adverse_events
-from sessions.lot_recall import csv_cell
+from sessions import adverse_events, lot_recall
+from sessions.lot_recall import csv_cell, patients_digest
 from tests.factories import PatientFactory
 from tests.sessions.lot_support import amend_to, record, recorded_sessions
 from tests.sessions.recording_support import booked_course, lot
@@ -110,13 +110,56 @@ def test_adverse_events_linked_to_the_lot_show_with_their_current_outcome(
     assert [e["type"] for e in other] == ["haematoma"]
 
 
-def test_viewing_and_exporting_the_recall_are_audited_with_the_patients(api_a, clinician_a, boxes):
+def csv_body(response) -> str:
+    """A streamed CSV answer read to its end."""
+    assert response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
+def test_viewing_and_exporting_the_recall_are_audited(api_a, clinician_a, boxes):
+    """A page of the recall lists its patients; the export says what it sent without
+    listing them (issue 16: a 310 KB row per export at a network's size): the lot, how
+    many sessions and patients, and the digest of the patients' ids."""
     session = recorded_sessions(clinician_a, 1, "L-100")[0]
     recipients(api_a, boxes["L-100"])
-    assert api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])).status_code == 200
-    entries = AuditEntry.objects.filter(object_id=str(boxes["L-100"].pk)).order_by("pk")
-    assert [e.action for e in entries] == ["lot.recall_view", "lot.recall_export"]
-    assert all(e.details["patients"] == [str(session.patient_id)] for e in entries)
+    csv_body(api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])))
+    view, export = AuditEntry.objects.filter(object_id=str(boxes["L-100"].pk)).order_by("pk")
+    assert view.action == "lot.recall_view"
+    assert view.details["patients"] == [str(session.patient_id)]
+    assert export.action == "lot.recall_export"
+    assert export.summary == "Lot L-100: 1 sessions exported"
+    assert export.details == {
+        "lot_number": "L-100",
+        "sessions": 1,
+        "patients": 1,
+        "patients_sha256": patients_digest([session.patient_id]),
+    }
+
+
+def test_the_export_streams_row_by_row_in_chunks(
+    api_a, clinician_a, boxes, monkeypatch, django_assert_max_num_queries
+):
+    """The first piece sent is the header, then one line per session; the records are
+    read EXPORT_CHUNK at a time (here 2: three rounds for five sessions), and the audit
+    entry is written before the first byte, with the digest of exactly the patients sent."""
+    monkeypatch.setattr(lot_recall, "EXPORT_CHUNK", 2)
+    sessions = recorded_sessions(clinician_a, 3, "L-100")
+    sessions += recorded_sessions(clinician_a, 2, "L-100")
+    url = reverse("lot-recipients-csv", args=[boxes["L-100"].pk])
+    # token, practice, lot; the patients' ids, the audit entry; then per chunk of two:
+    # records, passes, amendments, events (and no follow-ups to read)
+    with django_assert_max_num_queries(5 + 3 * 4 + 1):
+        response = api_a.get(url)
+        assert AuditEntry.objects.filter(action="lot.recall_export").count() == 1
+        pieces = [piece.decode() for piece in response.streaming_content]
+    assert pieces[0] == ",".join(lot_recall.CSV_HEADER) + "\r\n"
+    assert len(pieces) == 1 + 5 and all(p.count("\r\n") == 1 for p in pieces)
+    rows = list(csv.DictReader(io.StringIO("".join(pieces))))
+    assert sorted(r["session_record_id"] for r in rows) == sorted(str(s.pk) for s in sessions)
+    export = AuditEntry.objects.get(action="lot.recall_export")
+    patients = {r["patient_id"] for r in rows}
+    assert export.details["patients_sha256"] == patients_digest(patients)
+    assert (export.details["sessions"], export.details["patients"]) == (5, len(patients))
 
 
 def test_pages_walk_every_session_once(api_a, clinician_a, boxes):
@@ -149,8 +192,11 @@ def test_the_recall_runs_constant_queries(
     # token, practice, lot; records, passes, amendments, events, follow-ups; audit entry
     with django_assert_max_num_queries(9):
         assert len(api_a.get(url).json()["results"]) == count
-    with django_assert_max_num_queries(9):
-        assert api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])).status_code == 200
+    # the export: token, practice, lot; patients' ids, audit entry; records, passes,
+    # amendments, events, follow-ups (one chunk)
+    with django_assert_max_num_queries(10):
+        body = csv_body(api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])))
+    assert body.count("\r\n") == 1 + count
 
 
 def test_managers_read_the_recall_network_admins_do_not(api_for, manager_a, network_admin, boxes):
@@ -173,7 +219,7 @@ def test_the_csv_holds_one_row_per_session_and_escapes_formulas(api_a, clinician
     response = api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="lot-L-100-recipients.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(csv_body(response))))
     header, data = rows[0], rows[1:]
     assert len(data) == 1
     row = dict(zip(header, data[0], strict=True))
