@@ -92,9 +92,9 @@ FROM generate_series(0, %(days)s * %(slots)s - 1) AS t,
 """
 LOTS_SQL = """
 INSERT INTO lots_productlot (id, practice_id, formulation_id, lot_number, number_key,
-    expires_on, created_by_id, created_at)
+    expires_on, session_count, created_by_id, created_at)
 SELECT md5('nl' || k)::uuid, %(practice)s, %(formulation)s, 'NET-' || lpad(k::text, 4, '0'),
-       'net-' || lpad(k::text, 4, '0'), %(today)s::date + (k * 20 - 100),
+       'net-' || lpad(k::text, 4, '0'), %(today)s::date + (k * 20 - 100), 0,
        %(clinician)s, %(now)s - ((%(lots)s - k) * 20 || ' days')::interval
 FROM generate_series(0, %(lots)s - 1) AS k
 """
