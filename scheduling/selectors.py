@@ -99,6 +99,12 @@ def appointments_for(actor) -> QuerySet[Appointment]:
     return scoped(Appointment, actor).select_related("patient", "clinician", "course")
 
 
+def appointment_rows(actor) -> QuerySet[Appointment]:
+    """The actor's appointments alone, without their patients, clinicians and courses
+    (the API's list names them by id)."""
+    return scoped(Appointment, actor)
+
+
 def clinicians_for(actor) -> QuerySet[User]:
     """The practice's active clinicians, in the order calendars list them."""
     return (

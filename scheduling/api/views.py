@@ -151,6 +151,8 @@ class AppointmentViewSet(PracticeViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action == "list":  # the representation names its patient and clinician by id
+            return selectors.appointment_rows(self.request.user)
         return selectors.appointments_for(self.request.user)
 
     @extend_schema(
