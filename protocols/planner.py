@@ -19,7 +19,7 @@ in UTC and only shown in the zone. Nothing here reads the database or the clock.
 """
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -47,26 +47,54 @@ class Schedule:
 class Availability:
     """When the clinician can treat: opening hours per weekday (0 = Monday) as local
     (start, end) times, already narrowed to the clinician's working hours; closed dates
-    (holidays, absences); and busy periods (aware datetimes, e.g. booked appointments)."""
+    (holidays, absences); and busy periods (aware datetimes, e.g. booked appointments),
+    given, or read by `read_busy(first, last)` for the local days the plan looks at (a
+    caller's port to its calendar: the planner asks for a session's few days at a time,
+    never for half a year of a full calendar)."""
 
     zone: ZoneInfo
     opening: Mapping[int, Sequence[tuple[time, time]]]
     closed: frozenset[date] = frozenset()
     busy: Sequence[tuple[datetime, datetime]] = ()
+    read_busy: Callable[[date, date], Iterable[Period]] | None = field(default=None, compare=False)
 
     @cached_property
-    def _busy_by_day(self) -> dict[date, list[Period]]:
+    def _busy_by_day(self) -> dict[date, dict[Period, None]]:
         """The busy periods (in UTC) under each local date they touch, built once: a day
         is compared with its own few periods, never with a half year's (a full calendar
         has thousands)."""
-        by_day: dict[date, list[Period]] = {}
-        for start, end in self.busy:
+        by_day: dict[date, dict[Period, None]] = {}
+        self._file(self.busy, by_day)
+        return by_day
+
+    @cached_property
+    def _days_read(self) -> set[date]:
+        return set()
+
+    def _file(self, periods: Iterable[Period], by_day: dict[date, dict[Period, None]]) -> None:
+        for start, end in periods:
             period = (_utc(start), _utc(end))
             day, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
             while day <= last:
-                by_day.setdefault(day, []).append(period)
+                by_day.setdefault(day, {})[period] = None
                 day += timedelta(days=1)
-        return by_day
+
+    def read_days(self, first: date, last: date) -> None:
+        """Reads what is busy on the local days from `first` to `last` (those not read
+        yet) in one call of `read_busy`; nothing without it."""
+        if self.read_busy is None:
+            return
+        missing = [
+            first + timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if first + timedelta(days=n) not in self._days_read
+        ]
+        if not missing:
+            return
+        self._file(self.read_busy(missing[0], missing[-1]), self._busy_by_day)
+        self._days_read.update(
+            missing[0] + timedelta(days=n) for n in range((missing[-1] - missing[0]).days + 1)
+        )
 
     def busy_on(self, day: date) -> list[Period]:
         """The busy periods (in UTC) that touch the local `day`.
@@ -77,7 +105,8 @@ class Availability:
         >>> [len(hours.busy_on(date(2026, 9, d))) for d in (7, 8, 9, 10)]
         [0, 1, 1, 0]
         """
-        return self._busy_by_day.get(day, [])
+        self.read_days(day, day)
+        return list(self._busy_by_day.get(day, ()))
 
     def busy_between(self, start: datetime, end: datetime) -> list[Period]:
         """The busy periods (in UTC) touching the local days from `start` to `end`."""
@@ -253,6 +282,8 @@ def nearest_free(
     ideal_local = ideal.astimezone(zone)
     at = ideal_local.time()
     best: tuple[tuple, datetime] | None = None
+    window = timedelta(days=tolerance_days)
+    availability.read_days(ideal_local.date() - window, ideal_local.date() + window)
     for offset in range(-tolerance_days, tolerance_days + 1):
         day = ideal_local.date() + timedelta(days=offset)
         wanted = _utc(ideal) if offset == 0 else _utc(local(day, at, zone))

@@ -149,7 +149,7 @@ def _plan(
         raise InvalidInput({"start": [refusal]})
     schedule = protocol.schedule()
     since, until = planning_window(start, schedule)
-    availability = availability_for(clinician, since, until, patient_id=patient_id)
+    availability = availability_for(clinician, since, until, patient_id=patient_id, by_day=True)
     try:
         return plan_course_dates(
             start, initial_interval_days, schedule, availability, not_before=now

@@ -44,7 +44,13 @@ def overlapping(since: datetime, until: datetime) -> Q:
 
 
 def availability_for(
-    clinician, since: datetime, until: datetime, *, ignoring: Iterable = (), patient_id=None
+    clinician,
+    since: datetime,
+    until: datetime,
+    *,
+    ignoring: Iterable = (),
+    patient_id=None,
+    by_day: bool = False,
 ) -> Availability:
     """When the clinician can treat between `since` and `until`: the practice's opening
     hours narrowed to the clinician's working hours, closures and absences as closed
@@ -53,7 +59,9 @@ def availability_for(
     overlaps the period, so one that began before `since` still stands in the way; a
     planner's caller passes `protocols.planner.planning_window` (from the largest
     tolerance and a day before the start), never less. Five queries, whatever the
-    period."""
+    period; `by_day`: four, and what is busy is read for the days the planner looks at
+    (a query per session's window: a few dozen rows each, not the whole period's
+    thousands in a full calendar)."""
     practice = clinician.practice
     zone = practice_zone(practice)
     opening: dict[int, list[tuple[time, time]]] = {}
@@ -82,13 +90,26 @@ def availability_for(
     whose = (
         Q(clinician=clinician) | Q(patient_id=patient_id) if patient_id else Q(clinician=clinician)
     )
-    busy = list(
-        Appointment.objects.filter(whose, overlapping(since, until))
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .exclude(pk__in=list(ignoring))  # appointments being moved do not stand in their way
-        .values_list("starts_at", "ends_at")
-    )
-    return Availability(zone, opening, frozenset(closed), busy)
+    ignored = list(ignoring)  # appointments being moved do not stand in their way
+
+    def busy_between(begins: datetime, ends: datetime) -> list[tuple[datetime, datetime]]:
+        return list(
+            Appointment.objects.filter(whose, overlapping(begins, ends))
+            .exclude(status=AppointmentStatus.CANCELLED)
+            .exclude(pk__in=ignored)
+            .values_list("starts_at", "ends_at")
+        )
+
+    if by_day:
+
+        def read_busy(first_day: date, last_day: date) -> list[tuple[datetime, datetime]]:
+            return busy_between(
+                datetime.combine(first_day, time.min, zone),
+                datetime.combine(last_day + timedelta(days=1), time.min, zone),
+            )
+
+        return Availability(zone, opening, frozenset(closed), read_busy=read_busy)
+    return Availability(zone, opening, frozenset(closed), busy_between(since, until))
 
 
 def courses_for(actor) -> QuerySet[Course]:
