@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lots.models import ProductLot
@@ -28,7 +29,16 @@ from mesoplan.tenancy import scoped
 from protocols.regions import region_label
 
 from .adverse_events import current_outcome
-from .models import AdverseEvent, EventOutcome, Pass, SessionRecord
+from .models import (
+    AdverseEvent,
+    AdverseEventFollowUp,
+    EventOutcome,
+    EventSeverity,
+    EventType,
+    Pass,
+    SessionAmendment,
+    SessionRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -86,18 +96,36 @@ def recipient_of(record: SessionRecord) -> Recipient:
     current = amendments[-1].version if amendments else 1
     performed_at = amendments[-1].performed_at if amendments else record.performed_at
     passes: list[Pass] = record.lot_passes  # type: ignore[attr-defined]
-    versions = {p.version for p in passes}
-    version = current if current in versions else max(versions)
-    shown = sorted((p for p in passes if p.version == version), key=lambda p: p.position)
+    version, regions, volume = shown_version(
+        current, [(p.version, p.position, p.region, p.volume_ml) for p in passes]
+    )
     return Recipient(
         record=record,
         performed_at=performed_at,
         version=version,
         in_current_version=version == current,
-        regions=list(dict.fromkeys(p.region for p in shown)),
-        volume_ml=sum((p.volume_ml for p in shown), Decimal(0)),
+        regions=regions,
+        volume_ml=volume,
         adverse_events=list(record.lot_events),  # type: ignore[attr-defined]
     )
+
+
+LotPass = tuple[int, int, str, Decimal]  # version, position, region, volume from the lot
+
+
+def shown_version(current: int, passes: Sequence[LotPass]) -> tuple[int, list[str], Decimal]:
+    """The version a recipient row reads (the current one if it has a pass from the lot,
+    else the newest that has), its regions in the order of the passes, and the volume
+    injected from the lot in it.
+
+    >>> ml = Decimal("0.5")
+    >>> shown_version(2, [(1, 2, "chin", ml), (1, 1, "forehead", ml), (1, 3, "chin", ml)])
+    (1, ['forehead', 'chin'], Decimal('1.5'))
+    """
+    versions = {p[0] for p in passes}
+    version = current if current in versions else max(versions)
+    shown = sorted((p for p in passes if p[0] == version), key=lambda p: p[1])
+    return version, list(dict.fromkeys(p[2] for p in shown)), sum((p[3] for p in shown), Decimal(0))
 
 
 def recipients_of(records: Iterable[SessionRecord]) -> list[Recipient]:
@@ -148,23 +176,109 @@ def csv_cell(value) -> str:
 
 
 def describe_event(event: AdverseEvent, zone) -> str:
-    onset = timezone.localtime(event.onset_at, zone)
+    return event_text(event.type, event.severity, event.onset_at, current_outcome(event), zone)
+
+
+def event_text(type_code: str, severity: str, onset_at: datetime, outcome: str, zone) -> str:
+    onset = timezone.localtime(onset_at, zone)
     return (
-        f"{event.get_type_display()} ({event.get_severity_display().lower()}, "
-        f"onset {onset:%Y-%m-%d %H:%M}, {current_outcome(event).replace('_', ' ')})"
+        f"{EventType(type_code).label} ({str(EventSeverity(severity).label).lower()}, "
+        f"onset {onset:%Y-%m-%d %H:%M}, {outcome.replace('_', ' ')})"
     )
 
 
-# Session records read per round trip while an export streams: a few queries per chunk
-# (the records, their passes from the lot, amendments, events, follow-ups), and the
-# worker holds one chunk at a time, however long the recall.
+# Session records read per round trip while an export streams: four queries per chunk
+# (the records with their patients and performers, their passes from the lot,
+# amendments, events with their current outcome), as plain rows, not model instances:
+# the worker holds one chunk at a time, however long the recall.
 EXPORT_CHUNK = 2000
+RECORD_COLUMNS = (
+    "pk",
+    "patient_id",
+    "patient__last_name",
+    "patient__first_name",
+    "patient__date_of_birth",
+    "patient__phone",
+    "patient__email",
+    "appointment_id",
+    "performed_at",
+    "performed_by__first_name",
+    "performed_by__last_name",
+    "performed_by__username",
+)
 
 
-def recipients_csv_lines(rows: Iterable[Recipient], practice) -> Iterator[str]:
-    """The recall as CSV lines (a header, then one line per session, each written as its
-    row comes), times in the practice's zone."""
-    zone = practice_zone(practice)
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _recipient_cells(actor, lot: ProductLot, zone) -> Iterator[tuple]:
+    """The CSV's cells of every recipient, newest session first, as recipient_of and
+    describe_event read them (the same rules: `shown_version`, the newest follow-up's
+    outcome), from rows read EXPORT_CHUNK records at a time."""
+    used = Pass.objects.filter(lot=lot).values("session_record_id")
+    records = (
+        scoped(SessionRecord, actor)
+        .filter(pk__in=used)
+        .order_by("-performed_at", "-id")
+        .values_list(*RECORD_COLUMNS)
+    )
+    newest_follow_up = AdverseEventFollowUp.objects.filter(event=OuterRef("pk")).order_by(
+        "-recorded_at", "-id"
+    )
+    for chunk in _chunks(records.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        ids = [row[0] for row in chunk]
+        passes: dict = {}
+        for record_id, *lot_pass in Pass.objects.filter(
+            lot=lot, session_record_id__in=ids
+        ).values_list("session_record_id", "version", "position", "region", "volume_ml"):
+            passes.setdefault(record_id, []).append(tuple(lot_pass))
+        newest: dict = {}
+        for record_id, version, performed_at in SessionAmendment.objects.filter(
+            session_record_id__in=ids
+        ).values_list("session_record_id", "version", "performed_at"):
+            if record_id not in newest or version > newest[record_id][0]:
+                newest[record_id] = (version, performed_at)
+        events: dict = {}
+        for record_id, type_code, severity, onset_at, outcome in (
+            AdverseEvent.objects.filter(lots=lot, session_record_id__in=ids)
+            .annotate(now=Coalesce(Subquery(newest_follow_up.values("outcome")[:1]), F("outcome")))
+            .order_by("onset_at", "id")
+            .values_list("session_record_id", "type", "severity", "onset_at", "now")
+        ):
+            events.setdefault(record_id, []).append(
+                event_text(type_code, severity, onset_at, outcome, zone)
+            )
+        for pk, patient_id, last, first, born, phone, email, appointment, at, *by in chunk:
+            current, performed_at = newest.get(pk, (1, at))
+            version, regions, volume = shown_version(current, passes[pk])
+            yield (
+                patient_id,
+                last,
+                first,
+                born.isoformat(),
+                phone,
+                email,
+                pk,
+                appointment,
+                timezone.localtime(performed_at, zone).isoformat(),
+                f"{by[0]} {by[1]}".strip() or by[2],  # User.display_name
+                " ".join(regions),
+                volume,
+                "yes" if version == current else "no",
+                "; ".join(events.get(pk, ())),
+            )
+
+
+def csv_lines(rows: Iterable[Sequence]) -> Iterator[str]:
+    """A header, then one CSV line per row as it comes, no cell a spreadsheet formula."""
     out = io.StringIO()
     writer = csv.writer(out)
 
@@ -176,31 +290,7 @@ def recipients_csv_lines(rows: Iterable[Recipient], practice) -> Iterator[str]:
 
     yield line(CSV_HEADER)
     for row in rows:
-        patient = row.patient
-        yield line(
-            csv_cell(value)
-            for value in (
-                patient.pk,
-                patient.last_name,
-                patient.first_name,
-                patient.date_of_birth.isoformat(),
-                patient.phone,
-                patient.email,
-                row.record.pk,
-                row.record.appointment_id,
-                timezone.localtime(row.performed_at, zone).isoformat(),
-                row.record.performed_by.display_name,
-                " ".join(row.regions),
-                row.volume_ml,
-                "yes" if row.in_current_version else "no",
-                "; ".join(describe_event(e, zone) for e in row.adverse_events),
-            )
-        )
-
-
-def recipients_csv(rows: Iterable[Recipient], practice) -> str:
-    """The recall as one CSV text (UTF-8, one row per session)."""
-    return "".join(recipients_csv_lines(rows, practice))
+        yield line(csv_cell(value) for value in row)
 
 
 def record_listing(actor, lot: ProductLot, recipients: Sequence[Recipient]) -> None:
@@ -245,5 +335,4 @@ def export_recall(actor, lot: ProductLot) -> Iterator[str]:
             "patients_sha256": patients_digest(patients),
         },
     )
-    rows = (recipient_of(record) for record in records.iterator(chunk_size=EXPORT_CHUNK))
-    return recipients_csv_lines(rows, actor.practice)
+    return csv_lines(_recipient_cells(actor, lot, practice_zone(actor.practice)))

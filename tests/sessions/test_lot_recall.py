@@ -251,3 +251,56 @@ def test_the_csv_holds_one_row_per_session_and_escapes_formulas(api_a, clinician
 )
 def test_csv_cells_never_start_a_formula(value, cell):
     assert csv_cell(value) == cell
+
+
+def test_the_export_reads_each_row_as_the_recall_does(api_a, clinician_a, boxes):
+    """The export reads plain rows, not the recall's records (issue 16: 68,573 model
+    instances for one lot): every cell is what recipient_of and describe_event make of
+    the same sessions, corrected ones and current outcomes included."""
+    sessions = recorded_sessions(clinician_a, 3, "L-100", "L-200", regions=("forehead", "chin"))
+    amend_to(clinician_a, sessions[0], "L-200")  # L-100 only in an earlier version
+    amend_to(clinician_a, sessions[1], "L-100")
+    for n, session in enumerate(sessions[:2]):
+        event = adverse_events.record_adverse_event(
+            actor=clinician_a,
+            session_record=session,
+            type="swelling",
+            severity="moderate",
+            onset_at=timezone.now() - timedelta(minutes=5 - n),
+            outcome="recovering",
+            lot_ids=[boxes["L-100"].pk],
+        )
+        if n:
+            adverse_events.follow_up_adverse_event(
+                actor=clinician_a, event=event, outcome="recovered"
+            )
+    zone = lot_recall.practice_zone(clinician_a.practice)
+    expected = [
+        [
+            csv_cell(value)
+            for value in (
+                r.patient.pk,
+                r.patient.last_name,
+                r.patient.first_name,
+                r.patient.date_of_birth.isoformat(),
+                r.patient.phone,
+                r.patient.email,
+                r.record.pk,
+                r.record.appointment_id,
+                timezone.localtime(r.performed_at, zone).isoformat(),
+                r.record.performed_by.display_name,
+                " ".join(r.regions),
+                r.volume_ml,
+                "yes" if r.in_current_version else "no",
+                "; ".join(lot_recall.describe_event(e, zone) for e in r.adverse_events),
+            )
+        ]
+        for r in lot_recall.recipients_of(lot_recall.recipient_records(clinician_a, boxes["L-100"]))
+    ]
+    body = csv_body(api_a.get(reverse("lot-recipients-csv", args=[boxes["L-100"].pk])))
+    rows = list(csv.reader(io.StringIO(body)))[1:]
+    assert rows == expected
+    assert {row[12] for row in rows} == {"yes", "no"}
+    assert any("recovered" in row[13] for row in rows) and any(
+        "recovering" in row[13] for row in rows
+    )
