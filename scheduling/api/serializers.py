@@ -63,6 +63,9 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "starts_at": iso_datetime(instance.starts_at, zone),
             "ends_at": iso_datetime(instance.ends_at, zone),
             "status": instance.status,
+            "arrived_at": iso_datetime(instance.arrived_at, zone),
+            "cancellation_reason": instance.cancellation_reason,
+            "cancellation_note": instance.cancellation_note,
             "updated_at": iso_datetime(instance.updated_at, zone),
         }
 

@@ -37,12 +37,17 @@ def test_the_representation_is_drfs_own(clinician_a, zone):
     Appointment.objects.filter(sequence=2).update(
         updated_at=datetime(2026, 10, 25, 0, 30, 15, 123456, tzinfo=UTC)  # the autumn change
     )
+    Appointment.objects.filter(sequence=1).update(arrived_at=SLOT - timedelta(minutes=3))
+    Appointment.objects.filter(sequence=3).update(
+        status="cancelled", cancellation_reason="other", cancellation_note="Moved away"
+    )
     rows = list(Appointment.objects.order_by("starts_at"))
     assert {a.course_id is None for a in rows} == {True, False}
     with timezone.override(zone):
         fast = as_json(AppointmentSerializer(rows, many=True).data)
         plain = as_json(PlainAppointmentSerializer(rows, many=True).data)
     assert fast == plain
+    assert all(list(row) == AppointmentSerializer.Meta.fields for row in fast)
 
 
 def test_the_list_reads_the_rows_alone(api_a, clinician_a, django_assert_max_num_queries):
