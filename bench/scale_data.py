@@ -73,7 +73,8 @@ WHERE p.practice_id = %(practice)s AND s.outcome = 'caution' AND get_byte(decode
 # time. Patient (20 t + c) % 100,000 + 1: 20 patients at a time, each in one place.
 APPOINTMENTS_SQL = """
 INSERT INTO scheduling_appointment (id, practice_id, patient_id, clinician_id, course_id,
-    kind, sequence, starts_at, ends_at, status, created_at, updated_at)
+    kind, sequence, starts_at, ends_at, status, cancellation_reason, cancellation_note,
+    created_at, updated_at)
 SELECT md5('na' || n)::uuid, %(practice)s, md5('np' || (1 + n %% %(patients)s))::uuid,
        (%(clinicians)s::uuid[])[1 + c], NULL,
        CASE WHEN n %% 3 = 0 THEN 'consultation' ELSE 'maintenance' END, NULL,
@@ -81,7 +82,7 @@ SELECT md5('na' || n)::uuid, %(practice)s, md5('np' || (1 + n %% %(patients)s)):
        CASE WHEN starts_at >= %(now)s THEN 'scheduled'
             WHEN n %% 29 = 0 THEN 'cancelled'
             WHEN n %% 31 = 0 THEN 'no_show'
-            ELSE 'completed' END,
+            ELSE 'completed' END, '', '',
        starts_at - interval '30 days', starts_at
 FROM generate_series(0, %(days)s * %(slots)s - 1) AS t,
      generate_series(0, %(clinician_count)s - 1) AS c,
