@@ -21,8 +21,9 @@ AND status = 'active' LIMIT 1"""
 RAW_OVERLAP = """SELECT 1 FROM scheduling_appointment WHERE (clinician_id = %s OR patient_id = %s)
 AND starts_at < %s AND ends_at > %s AND status <> 'cancelled' LIMIT 1"""
 RAW_APPOINTMENT = """INSERT INTO scheduling_appointment (id, practice_id, patient_id,
-clinician_id, course_id, kind, sequence, starts_at, ends_at, status, created_at, updated_at)
-VALUES (%s, %s, %s, %s, %s, 'course', %s, %s, %s, 'scheduled', now(), now())"""
+clinician_id, course_id, kind, sequence, starts_at, ends_at, status, cancellation_reason,
+cancellation_note, created_at, updated_at)
+VALUES (%s, %s, %s, %s, %s, 'course', %s, %s, %s, 'scheduled', '', '', now(), now())"""
 RAW_COURSE = """INSERT INTO scheduling_course (id, patient_id, protocol_id, indication,
 clinician_id, screening_id, initial_interval_days, targets, combinations, status,
 ended_reason, created_by_id, created_at, updated_at)
