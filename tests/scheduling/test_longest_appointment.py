@@ -3,18 +3,25 @@ period starts at most 12 hours before it, and the calendar and the overlap check
 a bounded stretch of the start-time index (`selectors.overlapping`). The booking service
 refuses a longer one; on PostgreSQL the database does too."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from mesoplan.errors import Conflict, InvalidInput
-from scheduling.models import LONGEST_APPOINTMENT, Appointment
+from scheduling.models import LONGEST_APPOINTMENT, Appointment, OpeningHours
 from scheduling.selectors import availability_for, calendar_appointments, overlapping
 from tests.factories import PatientFactory
 from tests.scheduling.test_no_double_booking import SLOT, _book
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def long_mondays(practice_a):
+    """A practice open long enough on Mondays for a 12-hour appointment (bookings fall in
+    the hours the clinician treats)."""
+    OpeningHours.objects.create(practice=practice_a, weekday=0, opens=time(6), closes=time(23, 30))
 
 
 def test_an_appointment_longer_than_twelve_hours_is_refused(clinician_a):
