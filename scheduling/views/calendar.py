@@ -298,6 +298,7 @@ class Entry:
     start: datetime
     end: datetime
     progress: Progress | None
+    arrived: datetime | None = None
 
 
 def _shown_day(request, *, show_date: bool) -> tuple[date, CalendarDateForm, bool]:
@@ -327,7 +328,11 @@ def _entries(request, appointments, zone) -> tuple[list[Entry], list[Entry]]:
     progress = selectors.progress_of(courses.values())
     entries = [
         Entry(
-            a, a.starts_at.astimezone(zone), a.ends_at.astimezone(zone), progress.get(a.course_id)
+            a,
+            a.starts_at.astimezone(zone),
+            a.ends_at.astimezone(zone),
+            progress.get(a.course_id),
+            a.arrived_at.astimezone(zone) if a.arrived_at else None,
         )
         for a in appointments
     ]

@@ -306,3 +306,20 @@ def test_the_rebook_page_of_an_ended_course_is_not_found(browser_a, clinician_a,
     assert browser_a.get(url).status_code == 200
     rescheduling.end_course(actor=clinician_a, course=course, reason="Moved away")
     assert browser_a.get(url).status_code == 404
+
+
+def test_the_grid_writes_a_name_as_text(browser_a, clinician_a, practice_a):
+    """The blocks are written in Python (scheduling.templatetags.calendar_blocks): every
+    value is escaped there as a template would."""
+    patient = PatientFactory(practice=practice_a, first_name="<b>Ida", last_name='"Roth"&')
+    booking.book_appointment(
+        actor=clinician_a,
+        patient=patient,
+        clinician_id=clinician_a.pk,
+        kind="consultation",
+        starts_at=at(10, 9),
+        ends_at=at(10, 9, 15),
+    )
+    body = browser_a.get(reverse("calendar:day") + "?date=2026-09-10").content.decode()
+    assert "&lt;b&gt;Ida &quot;Roth&quot;&amp;" in body
+    assert "<b>Ida" not in body
