@@ -12,11 +12,16 @@ from uuid import UUID
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 ZERO = UUID(int=0)
+EVENT_MARK = mark_safe(
+    '<span class="appt__event" title="Open adverse event">⚠</span>'
+    '<span class="visually-hidden">Open adverse event: </span>'
+)
+ARRIVED_MARK = mark_safe('<span class="appt__arrived" aria-hidden="true">●</span> ')
 
 
 @cache
@@ -58,20 +63,13 @@ def appointment_block(placed, flagged) -> SafeString:
     what = f"session {a.sequence}" if a.kind == "course" else a.get_kind_display().lower()
     state = "arrived" if arrived else status.lower()
     url = f"{_appointment_prefix()}{a.pk}/"
-    mark = (
-        format_html(
-            '<span class="appt__event" title="Open adverse event">⚠</span>'
-            '<span class="visually-hidden">Open adverse event: </span>'
-        )
-        if event
-        else ""
-    )
+    mark = EVENT_MARK if event else ""
     if a.status == "completed":
         sign = "✓ "
     elif a.status == "no_show":
         sign = "! "
     elif a.arrived_at:
-        sign = format_html('<span class="appt__arrived" aria-hidden="true">●</span> ')
+        sign = ARRIVED_MARK
     else:
         sign = ""
     progress = entry.progress.label + " done" if entry.progress else ""
