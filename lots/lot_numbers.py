@@ -14,31 +14,16 @@ Pure.
 
 import unicodedata
 
+from mesoplan.visible_text import invisible_in
+
 # As long as the column and its key may be: NFKC and case folding can lengthen a text
 # (one Arabic ligature unfolds into 18 letters), so the folded form is what is measured.
 LONGEST = 64
 LONGEST_KEY = 192
 
-# Format (Cf: zero-width joiners, bidi overrides and isolates, the BOM), control (Cc),
-# private-use (Co), surrogate (Cs) and unassigned (Cn) characters, and line and
-# paragraph separators: nothing printed on a box.
-INVISIBLE = frozenset({"Cf", "Cc", "Co", "Cs", "Cn", "Zl", "Zp"})
-
 
 class UnreadableLotNumber(ValueError):
     """A lot number with a character no box prints."""
-
-
-def invisible_in(text: str) -> str | None:
-    """The first invisible character of `text`, named, or None.
-
-    >>> invisible_in("ML-HAU-A"), invisible_in("ML\\u200d-HAU-A"), invisible_in("A\\u202eB-1")
-    (None, 'U+200D ZERO WIDTH JOINER', 'U+202E RIGHT-TO-LEFT OVERRIDE')
-    """
-    for char in text:
-        if unicodedata.category(char) in INVISIBLE and not char.isspace():
-            return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
-    return None
 
 
 def lot_number(text: str) -> str:

@@ -3,7 +3,6 @@ services decide. Dates are typed in the practice's format (PracticeDateField), t
 chosen as HH:MM from the practice's hours, never a browser-locale picker."""
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import cast
@@ -12,6 +11,7 @@ from django import forms
 
 from mesoplan.date_entry import PracticeDateField
 from mesoplan.models import DateFormat
+from mesoplan.visible_text import visible
 
 from .models import (
     TARGETS_BY_INDICATION,
@@ -272,8 +272,7 @@ class CancelForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        note = "".join(ch for ch in data.get("note", "") if unicodedata.category(ch) != "Cf")
-        if data.get("reason") == CancellationReason.OTHER and not note.strip():
+        if data.get("reason") == CancellationReason.OTHER and not visible(data.get("note", "")):
             self.add_error("note", "Say why in a few words.")
         return data
 

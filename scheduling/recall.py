@@ -108,3 +108,14 @@ def recall_due(actor, today: date):
         .select_related("patient", "course__protocol")
         .order_by("due_from", "id")
     )
+
+
+def open_recall_of(actor, patient) -> RecallEntry | None:
+    """The patient's recall entry still open (due, no maintenance booked), the earliest."""
+    return (
+        scoped(RecallEntry, actor)
+        .filter(patient=patient, resolved_at__isnull=True)
+        .select_related("course__protocol")
+        .order_by("due_from")
+        .first()
+    )

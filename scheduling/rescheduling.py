@@ -8,7 +8,6 @@ none of it: a chosen time that is not free, or a later session that cannot be pl
 within its tolerance, makes the whole move a 409 naming it.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +22,7 @@ from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import works_in_practice
 from mesoplan.tenancy import ensure_in_scope
+from mesoplan.visible_text import visible
 from protocols.planner import local, plan_course_dates, session_end
 
 from .booking import double_booking, lock_calendars
@@ -194,8 +194,7 @@ def cancel(*, actor, appointment: Appointment, reason: str = "", note: str = "")
     an optional note, which "other" needs); a cancelled one stays cancelled."""
     _require_staff(actor)
     ensure_in_scope(actor, appointment)
-    # Invisible characters (a zero-width space) are no note: "other" needs words.
-    note = "".join(ch for ch in note if unicodedata.category(ch) != "Cf").strip()
+    note = visible(note)  # a zero-width space is no note: "other" needs words
     if reason and reason not in CancellationReason.values:
         raise InvalidInput({"reason": [f"Choose one of: {', '.join(CancellationReason.values)}."]})
     if reason == CancellationReason.OTHER and not note:

@@ -4,13 +4,12 @@ window), and a cancelled course session is booked again. Each POST redirects (Ba
 Reload never book twice); booking.book_appointment and rebooking.rebook_session decide.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mesoplan.access import practice_staff_required
@@ -19,19 +18,17 @@ from mesoplan.date_bounds import is_within
 from mesoplan.date_display import practice_datetime
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.form_errors import add_service_errors
-from mesoplan.tenancy import get_scoped_or_404, scoped
+from mesoplan.tenancy import get_scoped_or_404
 from patients import selectors as patient_selectors
 from patients.models import Patient
 from protocols.planner import local
-from scheduling import booking, rebooking, selectors
+from scheduling import booking, rebooking, selectors, visit_proposals
 from scheduling.forms import RescheduleForm, VisitBookingForm, opening_slots
-from scheduling.models import AppointmentKind, AppointmentStatus, Course, RecallEntry
-from scheduling.visit_slots import first_free
+from scheduling.models import AppointmentKind, Course
+from scheduling.recall import open_recall_of
 
 SEARCH_RESULTS = 12
 DEFAULT_MINUTES = {AppointmentKind.CONSULTATION: 30, AppointmentKind.MAINTENANCE: 45}
-# A proposal looks this far ahead when no recall window bounds it.
-PROPOSAL_DAYS = 28
 
 
 def _iso_date(value: str | None) -> date | None:
@@ -47,42 +44,6 @@ def _hhmm(value: str | None) -> str | None:
         return datetime.strptime(value or "", "%H:%M").strftime("%H:%M")
     except ValueError:
         return None
-
-
-def _open_recall(actor, patient) -> RecallEntry | None:
-    return (
-        scoped(RecallEntry, actor)
-        .filter(patient=patient, resolved_at__isnull=True)
-        .select_related("course__protocol")
-        .order_by("due_from")
-        .first()
-    )
-
-
-def _rounded_now(zone) -> datetime:
-    """Now at the practice, up to the next quarter hour (a proposal starts on the grid)."""
-    now = timezone.now().astimezone(zone).replace(second=0, microsecond=0)
-    return now + timedelta(minutes=-now.minute % 15)
-
-
-def proposed_start(actor, clinician, patient, recall, minutes: int) -> datetime | None:
-    """The first free start for the visit: in the recall window when there is one (from
-    today if it is under way), else within the next four weeks."""
-    zone = practice_zone(actor.practice)
-    today = practice_today(actor.practice)
-    first = max(today, recall.due_from) if recall else today
-    last = recall.due_until if recall else today + timedelta(days=PROPOSAL_DAYS)
-    if last < first:  # overdue: the next four weeks
-        last = first + timedelta(days=PROPOSAL_DAYS)
-    availability = selectors.availability_for(
-        clinician,
-        local(first, time(0), zone),
-        local(last + timedelta(days=1), time(0), zone),
-        patient_id=patient.pk,
-    )
-    return first_free(
-        availability, first, last, timedelta(minutes=minutes), earliest=_rounded_now(zone)
-    )
 
 
 @practice_staff_required
@@ -133,7 +94,7 @@ def book_visit(request):
         return render(request, "scheduling/visit_book.html", context)
 
     lengths = selectors.kind_lengths_of(user)
-    recall = _open_recall(user, patient)
+    recall = open_recall_of(user, patient)
     kind = source.get("kind") or (
         AppointmentKind.MAINTENANCE if recall else AppointmentKind.CONSULTATION
     )
@@ -142,7 +103,7 @@ def book_visit(request):
     minutes = lengths.get(kind) or DEFAULT_MINUTES[kind]
     proposal = None
     if request.method == "GET" and slot_day is None:
-        proposal = proposed_start(user, clinician, patient, recall, minutes)
+        proposal = visit_proposals.visit_start(user, clinician, patient, recall, minutes)
     start_day = slot_day or (proposal.date() if proposal else practice_today(practice))
     start_time = slot_time or (proposal.strftime("%H:%M") if proposal else None)
     opening = selectors.opening_hours_of(user) or selectors.DEFAULT_OPENING
@@ -205,7 +166,7 @@ def rebook_session(request, pk, sequence):
         raise Http404("This session is not cancelled, or its course is over.")
     practice = user.practice
     zone = practice_zone(practice)
-    proposal = _rebook_proposal(course, cancelled, sequence, zone)
+    proposal = visit_proposals.rebook_start(course, cancelled, sequence)
     start = (proposal or cancelled.starts_at).astimezone(zone)
     form = RescheduleForm(
         request.POST or None,
@@ -245,33 +206,3 @@ def rebook_session(request, pk, sequence):
                 )
                 return redirect("courses:detail", pk=course.pk)
     return render(request, "scheduling/session_rebook.html", context, status=status)
-
-
-def _rebook_proposal(course, cancelled, sequence: int, zone) -> datetime | None:
-    """The first free start from the cancelled time (or now) that keeps the course's
-    order: after the session before ends, ending before the next one starts."""
-    active = [
-        a
-        for a in course.appointments.exclude(status=AppointmentStatus.CANCELLED)
-        if a.sequence is not None
-    ]
-    before = [a for a in active if a.sequence < sequence]
-    after = [a for a in active if a.sequence > sequence]
-    length = cancelled.ends_at - cancelled.starts_at
-    earliest = max(
-        [_rounded_now(zone), cancelled.starts_at]
-        + ([max(before, key=lambda a: a.sequence).ends_at] if before else [])
-    )
-    first = earliest.astimezone(zone).date()
-    limit = min(after, key=lambda a: a.sequence).starts_at if after else None
-    last = limit.astimezone(zone).date() if limit else first + timedelta(days=PROPOSAL_DAYS)
-    availability = selectors.availability_for(
-        course.clinician,
-        local(first, time(0), zone),
-        local(last + timedelta(days=1), time(0), zone),
-        patient_id=course.patient_id,
-    )
-    start = first_free(availability, first, last, length, earliest=earliest)
-    if start is None or (limit is not None and start + length > limit):
-        return None
-    return start

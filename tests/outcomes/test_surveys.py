@@ -264,13 +264,13 @@ def test_a_link_request_with_fields_is_refused(api_a, course):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_eight_links_asked_at_once_make_one(clinician_a):
+def test_twenty_links_asked_at_once_make_one(clinician_a):
     course = recorded_session(clinician_a).course
 
     def hand_out():
         surveys.hand_out_link(actor=clinician_a, course=course)
         return "made"
 
-    outcomes = race([hand_out] * 8, {Conflict: "out"})
-    assert sorted(outcomes) == ["made"] + ["out"] * 7
+    outcomes = race([hand_out] * 20, {Conflict: "out"})
+    assert sorted(outcomes) == ["made"] + ["out"] * 19
     assert SurveyLink.objects.filter(course=course, revoked_at__isnull=True).count() == 1

@@ -200,7 +200,7 @@ def test_a_session_is_never_booked_again_before_the_one_before_it(clinician_a, c
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_session_booked_again_by_eight_at_once_is_booked_once(clinician_a, ready_patient):
+def test_a_session_booked_again_by_twenty_at_once_is_booked_once(clinician_a, ready_patient):
     from tests.concurrency import race
 
     with time_machine.travel(NOW, tick=False):
@@ -225,8 +225,8 @@ def test_a_session_booked_again_by_eight_at_once_is_booked_once(clinician_a, rea
 
         return attempt
 
-    outcomes = race([rebook(9 + n % 8) for n in range(8)], {Conflict: "refused"})
-    assert sorted(outcomes) == ["booked"] + ["refused"] * 7
+    outcomes = race([rebook(9 + n % 8) for n in range(20)], {Conflict: "refused"})
+    assert sorted(outcomes) == ["booked"] + ["refused"] * 19
     assert course.appointments.filter(sequence=2, status="scheduled").count() == 1
 
 
