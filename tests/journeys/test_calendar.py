@@ -337,6 +337,10 @@ def test_not_ready_a_blocked_move_and_a_cancel_say_what_happened(page, clinician
     settle_and_check(page)
     assert "Not yet booked" in page.locator(".course-sessions").inner_text()
     assert "7 booked" in page.locator(".course-progress").inner_text()
+    page.get_by_role("link", name="Book again session 2").click()
+    page.get_by_role("heading", name="Book session 2 again").wait_for()
+    settle_and_check(page)
+    shoot_both(page, "calendar-rebook")
 
 
 def test_the_day_checks_a_patient_in_and_marks_a_no_show(
@@ -370,6 +374,7 @@ def test_the_day_checks_a_patient_in_and_marks_a_no_show(
     settle_and_check(page)
     assert Appointment.objects.get(pk=missed.pk).status == "no_show"
     expect(page.get_by_role("button", name="Undo no-show")).to_be_visible()
+    shoot_both(page, "calendar-appointment-no-show")
 
     visit(page, "/calendar/day/")
     expect(page.locator(".cal__slots .appt--arrived")).to_have_count(1)
@@ -408,6 +413,7 @@ def test_a_free_slot_books_a_visit_and_a_drag_proposes_a_move(
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Sommerfeld, Ida").wait_for()
     settle_and_check(page)
+    shoot_both(page, "calendar-visit-find-patient")
     page.get_by_role("link", name="Sommerfeld, Ida").click()
     page.get_by_role("heading", name="Ida Sommerfeld").wait_for()
     settle_and_check(page)

@@ -106,6 +106,14 @@ def test_consent_photo_measures_and_a_patient_answering_the_survey(
     assert url.startswith(f"{live_server.url}/survey/")
     expect(page.get_by_role("img", name="QR code of the survey link")).to_be_visible()
     shoot_both(page, "outcomes-survey-link")
+    page.reload()  # the page after the redirect: Reload shows the same link, makes none
+    page.get_by_role("heading", name="Give this link to the patient").wait_for()
+    settle_and_check(page)
+    assert page.get_by_role("textbox", name="Link").input_value() == url
+    page.get_by_role("link", name="Back to the course").click()
+    page.locator("#survey").get_by_text("A link is out").wait_for()
+    settle_and_check(page)
+    shoot_both(page, "outcomes-course-survey-link-out")
 
     # The patient's own browser: signed in as nobody.
     context = chromium.new_context(base_url=live_server.url)
