@@ -270,3 +270,15 @@ def test_an_arrival_holds_for_its_day_only(clinician_a, consultation, at):
         starts_at=consultation.starts_at + timedelta(days=1),
     )
     assert Appointment.objects.get(pk=consultation.pk).arrived_at is None
+
+
+def test_a_cancel_note_at_its_extremes(browser_a, course, at):
+    at(START - timedelta(days=1))
+    url = reverse("calendar:cancel", args=[first(course).pk])
+    too_long = browser_a.post(url, {"reason": "other", "note": "x" * 201})
+    assert too_long.status_code == 400 and first(course).status == "scheduled"
+    invisible = browser_a.post(url, {"reason": "other", "note": "\u200b\u2060\ufeff"})
+    assert invisible.status_code == 400 and "Say why" in invisible.content.decode()
+    kept = browser_a.post(url, {"reason": "other", "note": "Moved\r\naway"})
+    assert kept.status_code == 302
+    assert first(course).cancellation_note == "Moved\r\naway"
