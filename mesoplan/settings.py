@@ -177,6 +177,9 @@ LOT_EXPIRY_WARNING_DAYS = env.int("LOT_EXPIRY_WARNING_DAYS", default=30)
 SESSION_BACKDATE_DAYS = env.int("SESSION_BACKDATE_DAYS", default=365)
 # How far ahead appointments and courses are booked or moved (scheduling/horizon.py).
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=730)
+# How long the appointments' change history is kept for the changes feed (API.md: at
+# least 30 days; a sync token older than that answers 410 and the client starts again).
+SYNC_RETENTION_DAYS = max(30, env.int("SYNC_RETENTION_DAYS", default=30))
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
@@ -315,6 +318,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "sessions.tasks.send_due_reminders", "schedule": 300.0},
     "update-recall-lists": {"task": "sessions.tasks.update_recall_lists", "schedule": 3600.0},
+    "prune-appointment-changes": {
+        "task": "scheduling.tasks.prune_appointment_changes",
+        "schedule": 86400.0,
+    },
     "purge-expired-idempotency-keys": {
         "task": "mesoplan.tasks.purge_expired_idempotency_keys",
         "schedule": 3600.0,

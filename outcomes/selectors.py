@@ -38,7 +38,7 @@ def course_timelines(actor, patient: Patient, courses: Sequence[Course]) -> dict
         if done is None:
             continue
         by_appointment[a.pk] = done
-        versions[done.pk] = a.version  # type: ignore[attr-defined]
+        versions[done.pk] = a.record_version  # type: ignore[attr-defined]
         photos[done.pk] = a.photo_count  # type: ignore[attr-defined]
         if a.measure_count:  # type: ignore[attr-defined]
             with_measures.append(done.pk)
@@ -107,7 +107,7 @@ def _appointments_with_records(actor, patient: Patient) -> QuerySet[Appointment]
         )
         .annotate(
             # The newest version is the record as it stands (sessions/versions.py).
-            version=Coalesce(Max("session_record__amendments__version"), Value(1)),
+            record_version=Coalesce(Max("session_record__amendments__version"), Value(1)),
             photo_count=Count("session_record__photos", distinct=True),
             measure_count=Count("session_record__measures", distinct=True),
             event_count=Count("session_record__adverse_events", distinct=True),

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from mesoplan.date_display import in_active_zone, practice_date, practice_datetime
 from mesoplan.tenancy import PracticeScopedManager
 from protocols.models import Indication
+from scheduling.change_triggers import WATCHED
 
 
 class Weekday(models.IntegerChoices):
@@ -310,6 +311,9 @@ class Appointment(models.Model):
     # Set, in the same transaction that sends it, when the reminder e-mail went out: the
     # reminder is sent exactly once however often beat or a retry asks (scheduling.reminders).
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Rises by one with every change a client can see, kept by the database itself
+    # (scheduling.change_triggers): the iCalendar SEQUENCE, the webhook payload's version.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -319,6 +323,8 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [
+            # The changes feed's first sync walks a practice's appointments by id.
+            models.Index(fields=["practice", "id"], name="appointment_sync_walk_idx"),
             models.Index(fields=["clinician", "starts_at"], name="appointment_clinician_idx"),
             models.Index(fields=["practice", "starts_at", "id"], name="appointment_calendar_idx"),
             models.Index(fields=["practice", "updated_at"], name="appointment_changes_idx"),
@@ -351,6 +357,75 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {practice_datetime(in_active_zone(self.starts_at))}"
+
+    def save(self, *args, **kwargs) -> None:
+        """An update never writes `version`: the database raises it when a field a client
+        sees changed (scheduling.change_triggers), and this copy then reads it back, so
+        what the API answers after a write is what it will answer to a read."""
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        fields = kwargs.get("update_fields")
+        if fields is None:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        kwargs["update_fields"] = [f for f in fields if f != "version"]
+        super().save(*args, **kwargs)
+        watched = {name.removesuffix("_id") for name in WATCHED}
+        if watched & {f.removesuffix("_id") for f in kwargs["update_fields"]}:
+            self.refresh_from_db(fields=["version", "updated_at"])
+
+
+class ChangeOperation(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    CANCELLED = "cancelled", "Cancelled"
+    DELETED = "deleted", "Deleted"
+
+
+class AppointmentChange(models.Model):
+    """One change of an appointment, written by the database in the transaction that made
+    it (scheduling.change_triggers): no write path, the admin and raw SQL included, can
+    change an appointment without it. On PostgreSQL `xid` is the writing transaction's id
+    (`pg_current_xact_id()`); the changes feed reads only below the oldest transaction
+    still running (scheduling.sync), so a change that commits late is never skipped. On
+    SQLite, one writer at a time, `xid` is 0 and the id's order is the commit order.
+
+    No foreign key to the appointment: a deletion's row outlives it (a tombstone)."""
+
+    id = models.BigAutoField(primary_key=True)
+    practice = models.ForeignKey(
+        "mesoplan.Practice", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    appointment_id = models.UUIDField()
+    xid = models.BigIntegerField()
+    operation = models.CharField(max_length=16, choices=ChangeOperation.choices)
+    version = models.PositiveIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["practice", "xid", "id"], name="change_feed_idx"),
+            models.Index(fields=["appointment_id", "xid", "id"], name="change_newer_idx"),
+            models.Index(fields=["at"], name="change_retention_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.appointment_id} v{self.version}"
+
+
+class ChangeHorizon(models.Model):
+    """How far the change history has been pruned, per practice (scheduling.sync): a
+    token at or before this position may have missed deleted history and answers 410."""
+
+    practice = models.OneToOneField(
+        "mesoplan.Practice", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    xid = models.BigIntegerField()
+    change_id = models.BigIntegerField()
+    pruned_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"pruned to ({self.xid}, {self.change_id})"
 
 
 class RecallEntry(models.Model):

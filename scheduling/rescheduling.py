@@ -358,6 +358,12 @@ def end_course(*, actor, course: Course, reason: str) -> Course:
             course=course, status=AppointmentStatus.SCHEDULED
         )
     )
+    if any(a.arrived_at is not None for a in planned):
+        raise Conflict(
+            "The patient has checked in for a session of this course: record the session "
+            "or undo the check-in before ending the course.",
+            "checked_in",
+        )
     Appointment.objects.filter(pk__in=[a.pk for a in planned]).update(
         status=AppointmentStatus.CANCELLED, updated_at=timezone.now()
     )

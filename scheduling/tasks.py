@@ -5,7 +5,7 @@ in the sessions app: a message already queued carries its task's name."""
 from celery import shared_task
 from django.utils import timezone
 
-from scheduling import recall, reminders
+from scheduling import recall, reminders, sync
 
 
 @shared_task(name="sessions.tasks.send_due_reminders")
@@ -31,3 +31,9 @@ def send_reminder(appointment_id: str) -> bool:
 def update_recall_lists() -> dict:
     """Beat: every practice's recall list of patients due for maintenance."""
     return recall.update_recall_lists(timezone.now())
+
+
+@shared_task(name="scheduling.tasks.prune_appointment_changes")
+def prune_appointment_changes() -> int:
+    """Beat, daily: the change history older than its retention goes (scheduling.sync)."""
+    return sync.prune()

@@ -22,6 +22,7 @@ from scheduling.models import (
 )
 from scheduling.pre_operative import pre_operative_warning
 from scheduling.recall import maintenance_window
+from scheduling.representation import appointment_representation
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -40,54 +41,22 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "arrived_at",
             "cancellation_reason",
             "cancellation_note",
+            "version",
             "updated_at",
         ]
         read_only_fields = fields
         extra_kwargs = {
             "arrived_at": {"help_text": "When the patient checked in; null until then."},
             "cancellation_reason": {"help_text": "Why it was cancelled; empty if not said."},
+            "version": {
+                "help_text": "Rises by one with each change: of two copies, the higher is newer."
+            },
         }
 
     def to_representation(self, instance) -> dict:
-        """The representation DRF's fields write (ids as strings, times in ISO 8601 in
-        the current zone, UTC as Z), built directly: the fields' machinery cost a page of
-        50 appointments twenty times its SQL (issue 16). A test holds it to DRF's own."""
-        zone = timezone.get_current_timezone()
-        return {
-            "id": str(instance.pk),
-            "patient": _id(instance.patient_id),
-            "clinician": _id(instance.clinician_id),
-            "course": _id(instance.course_id),
-            "kind": instance.kind,
-            "sequence": instance.sequence,
-            "starts_at": iso_datetime(instance.starts_at, zone),
-            "ends_at": iso_datetime(instance.ends_at, zone),
-            "status": instance.status,
-            "arrived_at": iso_datetime(instance.arrived_at, zone),
-            "cancellation_reason": instance.cancellation_reason,
-            "cancellation_note": instance.cancellation_note,
-            "updated_at": iso_datetime(instance.updated_at, zone),
-        }
-
-
-def _id(value) -> str | None:
-    return None if value is None else str(value)
-
-
-def iso_datetime(value, zone) -> str | None:
-    """As DRF's DateTimeField writes an aware datetime (DATETIME_FORMAT "iso-8601").
-
-    >>> from datetime import UTC, datetime
-    >>> from zoneinfo import ZoneInfo
-    >>> iso_datetime(datetime(2026, 3, 2, 9, tzinfo=UTC), UTC)
-    '2026-03-02T09:00:00Z'
-    >>> iso_datetime(datetime(2026, 3, 2, 9, tzinfo=UTC), ZoneInfo("Europe/Berlin"))
-    '2026-03-02T10:00:00+01:00'
-    """
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+        """Built directly (scheduling.representation): DRF's field machinery cost a page
+        of 50 appointments twenty times its SQL (issue 16). A test holds it to DRF's own."""
+        return appointment_representation(instance, timezone.get_current_timezone())
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -214,7 +183,8 @@ class AppointmentCreateSerializer(StrictSerializer):
 
 
 # The representation's fields a move may carry back unchanged (API.md: "A client may
-# write back the representation it read"); `updated_at` is the server's and ignored.
+# write back the representation it read"); `updated_at` and `version` are the server's
+# and ignored (If-Match is how a client says which version it changes).
 WRITTEN_BACK = (
     "id",
     "patient",
@@ -258,6 +228,7 @@ class AppointmentMoveSerializer(StrictSerializer):
         required=False, allow_blank=True, help_text="Ignored when unchanged."
     )
     updated_at = serializers.DateTimeField(required=False, help_text="Ignored.")
+    version = serializers.IntegerField(required=False, help_text="Ignored.")
 
     def validate(self, attrs):
         ends_at = attrs.get("ends_at")

@@ -1,8 +1,11 @@
 """/api/v1/ routes of the calendar: clinicians with their calendars, courses and
 appointments."""
 
+from django.urls import re_path
+
 from mesoplan.api.routers import OptionalSlashRouter
 
+from .sync_views import AppointmentChangesView
 from .views import AppointmentViewSet, ClinicianCalendarViewSet, CourseViewSet
 
 router = OptionalSlashRouter()
@@ -11,4 +14,9 @@ router.register("clinicians", ClinicianCalendarViewSet, basename="clinician")
 router.register("courses", CourseViewSet, basename="course")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 
-urlpatterns = router.urls
+urlpatterns = [
+    re_path(
+        r"^appointments/changes/?$", AppointmentChangesView.as_view(), name="appointment-changes"
+    ),
+    *router.urls,
+]
