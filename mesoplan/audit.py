@@ -76,6 +76,12 @@ class Action:
     SURVEY_RECORD = "survey.record"
     SURVEY_LINK_CREATE = "survey_link.create"
     SURVEY_LINK_REVOKE = "survey_link.revoke"
+    WEBHOOK_CREATE = "webhook.create"
+    WEBHOOK_UPDATE = "webhook.update"
+    WEBHOOK_DELETE = "webhook.delete"
+    WEBHOOK_ROTATE = "webhook.rotate_secret"
+    WEBHOOK_REDELIVER = "webhook.redeliver"
+    WEBHOOK_DISABLED = "webhook.disabled"
 
     LABELS = {
         PATIENT_CREATE: "Patient added",
@@ -129,6 +135,12 @@ class Action:
         SURVEY_RECORD: "Survey recorded",
         SURVEY_LINK_REVOKE: "Survey link replaced",
         SURVEY_LINK_CREATE: "Survey link handed out",
+        WEBHOOK_CREATE: "Webhook endpoint added",
+        WEBHOOK_UPDATE: "Webhook endpoint changed",
+        WEBHOOK_DELETE: "Webhook endpoint removed",
+        WEBHOOK_ROTATE: "Webhook secret rotated",
+        WEBHOOK_REDELIVER: "Webhook message sent again",
+        WEBHOOK_DISABLED: "Webhook endpoint disabled after failures",
     }
 
     @classmethod

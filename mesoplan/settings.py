@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "outcomes",
     "reports",
     "office",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,8 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=730)
 # How long the appointments' change history is kept for the changes feed (API.md: at
 # least 30 days; a sync token older than that answers 410 and the client starts again).
 SYNC_RETENTION_DAYS = max(30, env.int("SYNC_RETENTION_DAYS", default=30))
+# Webhook deliveries queued per beat sweep (webhooks.tasks.sweep, every 5 seconds).
+WEBHOOK_SWEEP_BATCH = 500
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="DE")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
@@ -315,9 +318,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Webhook deliveries wait on other servers (up to 15 s each): their own queue, so they
+# never hold up reminders or report builds (docker-compose runs a worker for each).
+CELERY_TASK_ROUTES = {"webhooks.tasks.*": {"queue": "webhooks"}}
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "sessions.tasks.send_due_reminders", "schedule": 300.0},
     "update-recall-lists": {"task": "sessions.tasks.update_recall_lists", "schedule": 3600.0},
+    "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": 5.0},
     "prune-appointment-changes": {
         "task": "scheduling.tasks.prune_appointment_changes",
         "schedule": 86400.0,

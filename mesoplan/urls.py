@@ -13,6 +13,7 @@ from office.views.home import home
 from outcomes import urls as outcomes_urls
 from scheduling import urls as scheduling_urls
 from sessions import urls as sessions_urls
+from webhooks.urls import urls as webhook_urls
 
 # Namespaces that several parts of the day share: a session record hangs on its
 # appointment (calendar:session), a survey on its course (courses:survey), a lot's recall
@@ -40,6 +41,7 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("staff/", include(staff_urls)),
     path("audit/", include(audit_urls)),
+    path("webhooks/", include(webhook_urls)),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline style attributes; scripts stay 'self' only.

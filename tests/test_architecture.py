@@ -19,6 +19,7 @@ APPS = (
     "outcomes",
     "reports",
     "office",
+    "webhooks",
 )
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

@@ -122,6 +122,16 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     # The patient's survey page has no practice: its token is the credential (a valid one
     # opens it for anyone holding the link). A token that is no link's is not found.
     "survey-answer": lambda w: {"token": "no-link-has-this-token"},
+    # Webhooks: an endpoint of practice A and a message made for it.
+    "webhook-detail": lambda w: {"pk": w["webhook"].pk},
+    "webhook-deliveries": lambda w: {"pk": w["webhook"].pk},
+    "webhook-redeliver": lambda w: {"pk": w["webhook"].pk},
+    "webhook-rotate-secret": lambda w: {"pk": w["webhook"].pk},
+    "webhooks:detail": lambda w: {"pk": w["webhook"].pk},
+    "webhooks:rotate": lambda w: {"pk": w["webhook"].pk},
+    "webhooks:toggle": lambda w: {"pk": w["webhook"].pk},
+    "webhooks:delete": lambda w: {"pk": w["webhook"].pk},
+    "webhooks:redeliver": lambda w: {"pk": w["webhook"].pk, "message_id": w["webhook_message"]},
 }
 # Network-wide reference data: the same for every practice, so readable by all of them.
 SHARED_URLS: dict[str, Callable[[dict], dict]] = {
@@ -155,6 +165,7 @@ def snapshot() -> str:
         "clinical_sessions",
         "outcomes",
         "reports",
+        "webhooks",
     ):
         for model in apps.get_app_config(label).get_models():
             if model._meta.model_name in ("idempotencykey",):
@@ -273,7 +284,21 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         "patient": patient,
         "screening": screening,
         **_lot_world(clinician_a),
+        **_webhook_world(manager_a, clinician_a),
     }
+
+
+def _webhook_world(manager_a, clinician_a) -> dict:
+    from tests.factories import PatientFactory
+    from tests.scheduling.sync_support import appointment_at
+    from webhooks import endpoints, fanout
+
+    webhook = endpoints.register(
+        actor=manager_a, url="http://127.0.0.1:9/hook", events=["appointment.created"]
+    ).endpoint
+    appointment_at(clinician_a, PatientFactory(practice=clinician_a.practice), 0)
+    (message_id,) = fanout.fan_out(clinician_a.practice_id)
+    return {"webhook": webhook, "webhook_message": message_id}
 
 
 def _lot_world(clinician_a) -> dict:

@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lots.api.urls")),
     path("", include("sessions.api.urls")),
     path("", include("outcomes.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
