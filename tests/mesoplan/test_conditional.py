@@ -7,6 +7,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from mesoplan.api.conditional import etag_for, if_match_holds
 from patients.api.views import PatientViewSet
 from patients.models import Patient
+from scheduling.api.views import AppointmentViewSet, CourseViewSet
 from tests.factories import PatientFactory
 
 CURRENT = '"0123456789abcdef0123456789abcdef"'
@@ -110,33 +111,47 @@ def test_detail_answers_carry_an_etag_and_lists_none(api_a, patient):
     assert "ETag" not in api_a.get("/api/v1/patients/")
 
 
-def _queryset_for(method, user, **headers):
-    request = getattr(APIRequestFactory(), method)("/api/v1/patients/", **headers)
+def _queryset_for(viewset, method, user, detail, **headers):
+    """The queryset get_object reads its row from, for a request to one of `viewset`'s
+    routes (`detail` as the router sets it: True on an object's routes, None when wired
+    by hand)."""
+    request = getattr(APIRequestFactory(), method)("/api/v1/", **headers)
     force_authenticate(request, user=user)
-    view = PatientViewSet(action_map={})
+    view = viewset(action_map={}, detail=detail)
     view.action, view.format_kwarg, view.kwargs = "partial_update", None, {}
     view.request = view.initialize_request(request)
-    return view.get_queryset()
+    return view.filter_queryset(view.get_queryset())
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("method", "if_match", "locked"),
+    "viewset",
+    # The scheduling views read through their selectors (get_queryset without super()).
+    [PatientViewSet, AppointmentViewSet, CourseViewSet],
+)
+@pytest.mark.parametrize(
+    ("method", "if_match", "detail", "locked"),
     [
-        ("patch", True, True),
-        ("put", True, True),
-        ("delete", True, True),
-        ("patch", False, False),
-        ("get", True, False),
-        ("post", True, False),
+        ("patch", True, True, True),
+        ("put", True, True, True),
+        ("delete", True, True, True),
+        ("post", True, True, True),  # an action on one object: cancel, check-in, end, ...
+        ("patch", False, True, False),
+        ("post", False, True, False),
+        ("get", True, True, False),
+        ("post", True, False, False),  # a create, on the list route
+        ("post", True, None, False),  # a view wired by hand finds its object itself
     ],
 )
-def test_a_conditional_write_reads_the_row_under_a_lock(clinician_a, method, if_match, locked):
+def test_a_conditional_write_reads_the_row_under_a_lock(
+    clinician_a, viewset, method, if_match, detail, locked
+):
     """On PostgreSQL two writers with the same If-Match cannot both pass the check: the
     second waits for the first's row lock and then sees the new version (SQLite, which
-    locks the whole database, cannot show it, so the query itself is checked)."""
+    locks the whole database, cannot show it, so the query itself is checked; the races
+    themselves are in tests/scheduling/test_safe_writes.py)."""
     headers = {"HTTP_IF_MATCH": '"x"'} if if_match else {}
-    query = _queryset_for(method, clinician_a, **headers).query
+    query = _queryset_for(viewset, method, clinician_a, detail, **headers).query
     assert query.select_for_update is locked
     if locked:
         assert query.select_for_update_of == ("self",)
