@@ -12,7 +12,7 @@ declares itself (`@extend_schema(responses=...)`) is kept; only a missing body i
 | 401, 403 | operations that need credentials |
 | 404 | operations with path parameters (a junk or another practice's id) |
 | 409 | POSTs with an Idempotency-Key (a key still in flight; the service's conflicts) |
-| 412 | PUT and PATCH with If-Match (a stale version) |
+| 412 | writes of one object with If-Match (a stale version): PUT, PATCH and POST actions on a detail route (cancel, end, ...) |
 | 422 | POSTs with an Idempotency-Key (the key reused with another body) |
 | 429 | the public POST that signs in (lock-out) |
 """
@@ -26,7 +26,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from mesoplan import idempotency
 
-from .conditional import ETagMixin
+from .conditional import ETagMixin, writes_one_object
 from .idempotent import IdempotentPostMixin
 
 ERROR_DETAIL = "ErrorDetail"
@@ -99,7 +99,9 @@ class MesoPlanAutoSchema(AutoSchema):
         return self.method == "POST" and isinstance(self.view, IdempotentPostMixin)
 
     def takes_if_match(self) -> bool:
-        return self.method in ("PUT", "PATCH") and isinstance(self.view, ETagMixin)
+        return isinstance(self.view, ETagMixin) and writes_one_object(
+            self.method, getattr(self.view, "detail", None)
+        )
 
     def get_override_parameters(self) -> list:
         parameters = list(super().get_override_parameters())

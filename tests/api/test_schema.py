@@ -81,15 +81,34 @@ def test_every_error_has_a_json_body(openapi):
 # scope a key to; a survey link's answer holds the link's token, which a stored replay
 # would keep in the database (only its hash may be kept).
 NO_IDEMPOTENCY_KEY = {"/api/v1/auth/token/", "/api/v1/courses/{course_pk}/survey/link/"}
+# POST actions on one object (a router's detail route): If-Match is checked under the
+# object's row lock, in the transaction of the write (mesoplan/api/conditional.py).
+IF_MATCH_POSTS = {
+    *(
+        f"/api/v1/appointments/{{id}}/{name}/"
+        for name in ("cancel", "check-in", "undo-check-in", "no-show", "undo-no-show", "done")
+    ),
+    "/api/v1/courses/{id}/end/",
+    "/api/v1/clinicians/{id}/feed/revoke/",
+    "/api/v1/patients/{id}/photography-consent/",
+}
 
 
 def test_posts_take_an_idempotency_key_and_writes_an_if_match(openapi):
     for path, operations in openapi["paths"].items():
         for method in operations:
             headers = _headers(openapi, method, path)
-            if method == "post" and path not in NO_IDEMPOTENCY_KEY:
+            if method == "post" and path in IF_MATCH_POSTS:
+                assert headers == {"Idempotency-Key", "If-Match"}, path
+            elif method == "post" and path not in NO_IDEMPOTENCY_KEY:
                 assert headers == {"Idempotency-Key"}, path
             elif method in ("put", "patch"):
                 assert headers == {"If-Match"}, path
             else:
                 assert headers == set(), (method, path)
+
+
+@pytest.mark.parametrize("path", sorted(IF_MATCH_POSTS))
+def test_a_post_action_on_one_object_documents_412(openapi, path):
+    assert {"404", "409", "412", "422"} <= _statuses(openapi, "post", path)
+    assert "If-Match" in {p["name"] for p in _operation(openapi, "post", path)["parameters"]}
