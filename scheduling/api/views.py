@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from mesoplan.api.base import PracticeReadOnlyViewSet, PracticeViewSet
@@ -267,6 +268,16 @@ class AppointmentViewSet(PracticeViewSet):
         return self._day_action(request, DayAction.DONE)
 
 
+class RevokesOwnFeedOrManages(BasePermission):
+    """A feed is revoked by its clinician or a practice manager. An object permission, so
+    get_object checks it after the look-up (404) and before If-Match (412)."""
+
+    message = "Only the clinician or a practice manager may revoke this feed."
+
+    def has_object_permission(self, request, view, obj):
+        return request.user.pk == obj.pk or request.user.role == Role.PRACTICE_MANAGER
+
+
 class ClinicianCalendarViewSet(ClinicianViewSet):
     """The practice's clinicians, with their private calendar subscription URL."""
 
@@ -282,15 +293,15 @@ class ClinicianCalendarViewSet(ClinicianViewSet):
         return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
     @extend_schema(request=None, responses=ClinicianWithFeedSerializer)
-    @action(detail=True, methods=["post"], url_path="feed/revoke")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="feed/revoke",
+        permission_classes=[*ClinicianViewSet.permission_classes, RevokesOwnFeedOrManages],
+    )
     def revoke_feed(self, request, pk=None):
         """Revoke the clinician's subscription URL and issue a new one (the clinician
         themself or a practice manager)."""
-        clinician = self.get_object()
-        if request.user.pk != clinician.pk and request.user.role != Role.PRACTICE_MANAGER:
-            return Response(
-                {"detail": "Only the clinician or a practice manager may revoke this feed."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+        clinician = self.get_object()  # 404, then the role (403), then If-Match (412)
         revoke_feed(clinician)
         return Response(self.get_serializer(clinician).data)

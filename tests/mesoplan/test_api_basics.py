@@ -109,6 +109,22 @@ def test_another_clinician_may_not_revoke_my_feed(api_for, clinician_a, practice
     assert response.status_code == 403
 
 
+def test_a_colleague_is_refused_by_role_before_if_match(api_for, clinician_a, practice_a):
+    """Look-up (404), then the role (403), then If-Match (412): a stale version is not
+    what stops a colleague."""
+    old = feed_token(clinician_a)
+    colleague = ClinicianFactory(practice=practice_a)
+    url = f"/api/v1/clinicians/{clinician_a.pk}/feed/revoke/"
+    response = api_for(colleague).post(url, HTTP_IF_MATCH='"stale"')
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Only the clinician or a practice manager may revoke this feed."
+    )
+    assert api_for(clinician_a).post(url, HTTP_IF_MATCH='"stale"').status_code == 412
+    clinician_a.refresh_from_db()
+    assert feed_token(clinician_a) == old
+
+
 def test_feed_url_is_shown_to_its_owner_only(api_for, clinician_a, manager_a, practice_a):
     colleague = ClinicianFactory(practice=practice_a)
     rows = {r["id"]: r for r in api_for(colleague).get("/api/v1/clinicians/").json()["results"]}
