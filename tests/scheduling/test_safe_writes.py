@@ -291,11 +291,13 @@ def test_a_version_read_before_another_write_is_412_on_every_write(api_a, world,
     """The ETag a client read goes stale when anyone else changes the object first."""
     body = ready(write)
     etag = current_etag(api_a, write, world)
-    # Someone else's write, as a client sees it: an appointment's (a course shows its own).
+    # Someone else's write, one a client sees: an appointment moves five minutes (for a
+    # course, its last session; the course shows its sessions).
     changed = Appointment.objects.filter(pk=world.consultation.pk)
     if write.route.startswith("course"):
         changed = Appointment.objects.filter(course=world.course, sequence=8)
-    changed.update(updated_at=F("updated_at") + timedelta(seconds=1))
+    five = timedelta(minutes=5)
+    changed.update(starts_at=F("starts_at") + five, ends_at=F("ends_at") + five)
     before = snapshot()
     response = send(api_a, write, world, body, HTTP_IF_MATCH=etag)
     assert response.status_code == 412
