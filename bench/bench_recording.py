@@ -5,12 +5,14 @@ same, on the database DATABASE_URL names."""
 
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mesoplan.clock import practice_today, practice_zone
 from outcomes.models import OutcomeMeasure, Photo
 from outcomes.selectors import course_timelines
 from patients import services
@@ -91,7 +93,12 @@ def _courses(clinician, patient, count):
         informed_consent=True,
         expectations_acknowledged=True,
     )
-    start = timezone.now() + timedelta(days=2)
+    # 10:00 at the practice, inside its hours whatever the hour the bench runs at (from
+    # the time of day it ran, a 45-minute session began after 17:15 and did not fit).
+    practice = clinician.practice
+    start = datetime.combine(
+        practice_today(practice) + timedelta(days=2), clock(10), tzinfo=practice_zone(practice)
+    )
     for n in range(count):
         _next_free[0] += 1
         if n:  # one active course of an indication at a time: the one before is done
