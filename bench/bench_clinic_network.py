@@ -5,6 +5,11 @@
 For each page it prints the queries the request runs, its median time, the median time
 of hand-written SQL reading what the page shows, and the ratio: a page whose cost grows
 with the practice's history shows here as a ratio well above 3 (5 for the API page).
+Beside the full-size time it prints the same page's at a tenth of the history (the same
+20 clinicians with full days, 10,000 patients, about 73 days of appointments) and in a
+new practice (one clinician, nothing recorded: what a request costs in session, user,
+middleware and template whatever the data), so growth with history, and the framework's
+floor, show in one run.
 Run: `DATABASE_URL=postgres://... make bench BENCH=bench_clinic_network` (the data set
 takes a few minutes to generate; BENCH_REPEAT sets the samples per median, 7 by default).
 """
@@ -12,6 +17,7 @@ takes a few minutes to generate; BENCH_REPEAT sets the samples per median, 7 by 
 import os
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
 
@@ -19,11 +25,21 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from bench import scale_data
+from bench.bench_recording import (
+    RAW_TIMELINE,
+    _courses,
+    _eight_passes,
+    _performed_on_its_day,
+    measure_recording,
+)
 from bench.clients import token_client
 from mesoplan.clock import practice_zone
+from mesoplan.models import Practice, User
 from tests.factories import ClinicianFactory, ManagerFactory, PatientFactory, PracticeFactory
+from tests.sessions.recording_support import fine_check, lot
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
 
@@ -204,14 +220,75 @@ def _first_byte_ms(client, url: str) -> float:
     return timed_ms(first)
 
 
-class Table:
-    def __init__(self) -> None:
-        print(f"{'page':<44}{'queries':>8}{'ms':>10}{'raw SQL ms':>12}{'ratio':>8}")
+@dataclass
+class Site:
+    """A practice the pages are measured in, with its users signed in."""
 
-    def row(self, name: str, queries: int, ms: float, raw_ms: float, note: str = "") -> None:
+    practice: Practice
+    clinicians: list  # the calendar's, in its order; the first is "me"
+    manager: User
+    recall_lot_id: str
+    clinician: Client = field(init=False)
+    manager_client: Client = field(init=False)
+    api: APIClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clinician, self.manager_client = Client(), Client()
+        self.clinician.force_login(self.me)
+        self.manager_client.force_login(self.manager)
+        self.api = token_client(self.me)
+
+    @property
+    def me(self) -> User:
+        return self.clinicians[0]
+
+
+def _network_site(slug: str, scale: float) -> Site:
+    """A practice with scale_data's clinicians and `scale` times its history."""
+    practice = PracticeFactory(name=f"Network practice {slug}", slug=slug)
+    clinicians = sorted(
+        (ClinicianFactory(practice=practice) for _ in range(scale_data.CLINICIANS)),
+        key=lambda c: (c.last_name, c.first_name, c.username),
+    )
+    manager = ManagerFactory(practice=practice)
+    began = time.perf_counter()
+    data = scale_data.build(practice, clinicians, scale=scale)
+    print(
+        f"{slug} generated in {time.perf_counter() - began:.0f} s: "
+        + ", ".join(f"{n:,} {t.split('_', 1)[1]}" for t, n in data.counts.items())
+    )
+    lot(practice, clinicians[0], "L-100", expires_in_days=5000)  # the record bench's lot
+    return Site(practice, clinicians, manager, data.recall_lot_id)
+
+
+def _new_site() -> Site:
+    """A practice just set up: one clinician, a manager, a lot on the shelf, nothing
+    else (its pages cost what a request costs: session, user, middleware, template)."""
+    practice = PracticeFactory(name="New practice", slug="new-practice")
+    clinician = ClinicianFactory(practice=practice)
+    recall_lot = lot(practice, clinician, "L-100", expires_in_days=5000)
+    return Site(practice, [clinician], ManagerFactory(practice=practice), str(recall_lot.pk))
+
+
+class Table:
+    """A row per page: its queries and median ms in the full practice, at a tenth of the
+    history and in a new practice, and the full practice's raw SQL and ratio."""
+
+    def __init__(self) -> None:
         print(
-            f"{name:<44}{queries:>8}{ms:>10.1f}{raw_ms:>12.1f}{ms / raw_ms:>8.2f}"
-            + (f"  {note}" if note else "")
+            f"{'page':<44}{'queries':>9}{'ms':>9}{'1/10 ms':>9}{'new ms':>8}"
+            f"{'raw SQL ms':>12}{'ratio':>7}"
+        )
+
+    def row(self, name: str, measured, raw_ms: float, note: str = "") -> None:
+        """`measured`: (queries, ms) in the full practice, at a tenth, in the new one; a
+        query count that differs between them shows as full/tenth/new."""
+        (queries, ms), (_, tenth_ms), (_, new_ms) = measured
+        counts = {q for q, _ in measured}
+        shown = str(queries) if len(counts) == 1 else "/".join(str(q) for q, _ in measured)
+        print(
+            f"{name:<44}{shown:>9}{ms:>9.1f}{tenth_ms:>9.1f}{new_ms:>8.1f}"
+            f"{raw_ms:>12.1f}{ms / raw_ms:>7.2f}" + (f"  {note}" if note else "")
         )
 
 
@@ -222,20 +299,9 @@ def run(timed) -> None:
     from django.conf import settings
 
     settings.BOOKING_HORIZON_DAYS = 100_000  # the record's patient's courses are years apart
-    practice = PracticeFactory(name="Network practice", slug="network-practice")
-    clinicians = sorted(
-        (ClinicianFactory(practice=practice) for _ in range(scale_data.CLINICIANS)),
-        key=lambda c: (c.last_name, c.first_name, c.username),
-    )
-    manager = ManagerFactory(practice=practice)
-    began = time.perf_counter()
-    data = scale_data.build(practice, clinicians)
-    counts = data.counts
-    print(
-        f"generated in {time.perf_counter() - began:.0f} s: "
-        + ", ".join(f"{n:,} {t.split('_', 1)[1]}" for t, n in counts.items())
-    )
-    me = clinicians[0]
+    full = _network_site("network-practice", 1)
+    sites = (full, _network_site("network-tenth", 0.1), _new_site())
+    practice, me = full.practice, full.me
     zone = practice_zone(practice)
     now = timezone.now()
     today = now.astimezone(zone).date()
@@ -243,10 +309,12 @@ def run(timed) -> None:
     base = {"practice": str(practice.pk), "actor": str(me.pk)}
     table = Table()
 
+    def pages(url, client: str = "clinician") -> list[tuple[int, float]]:
+        """(queries, ms) of `url` at each site, as `client` of the site."""
+        return [_page(getattr(site, client), url)[:2] for site in sites]
+
     # Clinician's home: the day, the queues, the records opened last.
-    clinician = Client()
-    clinician.force_login(me)
-    queries, ms, _ = _page(clinician, "/")
+    measured = pages("/")
     params = {
         **base,
         "since": midnight,
@@ -274,26 +342,28 @@ def run(timed) -> None:
         for i, sql in enumerate(limited)
     ]
     raw = timed_ms(lambda: [_run_raw([sql], p) for sql, p in home])
-    table.row("clinician home (work queues)", queries, ms, raw)
+    table.row("clinician home (work queues)", measured, raw)
 
     # Manager's home.
-    manager_client = Client()
-    manager_client.force_login(manager)
-    queries, ms, _ = _page(manager_client, "/")
+    measured = pages("/", "manager_client")
     monday = midnight - timedelta(days=today.weekday())
     params = {**base, "week_starts": monday, "outcome": "caution"}
     raw = timed_ms(lambda: _run_raw(RAW_MANAGER, params))
-    table.row("manager home", queries, ms, raw)
+    table.row("manager home", measured, raw)
 
     # The lot list.
-    queries, ms, _ = _page(clinician, "/lots/")
+    measured = pages("/lots/")
     raw = timed_ms(lambda: _run_raw([RAW_LOTS.format(sessions=LOT_SESSIONS_KEPT)], base))
-    table.row("lot list /lots/", queries, ms, raw)
+    table.row("lot list /lots/", measured, raw)
 
-    bench_booking(table, practice, me)
+    table.row(
+        "book a course into a busy calendar (API)",
+        [measure_booking(site.practice, site.me) for site in sites],
+        raw_booking(practice, me),
+    )
 
     # The practice's day (every clinician) and the clinician's week.
-    day_queries, day_ms, _ = _page(manager_client, f"/calendar/day/?date={today.isoformat()}")
+    measured = pages(f"/calendar/day/?date={today.isoformat()}", "manager_client")
     params = {
         **base,
         "since": midnight,
@@ -304,10 +374,10 @@ def run(timed) -> None:
     raw = timed_ms(
         lambda: _run_raw([RAW_CALENDAR.format(clinician=""), *RAW_CALENDAR_FACTS], params)
     )
-    table.row(f"practice day view, {len(clinicians)} clinicians", day_queries, day_ms, raw)
+    table.row(f"practice day view, {len(full.clinicians)} clinicians", measured, raw)
     monday_date = today - timedelta(days=today.weekday())
     year, week, _ = monday_date.isocalendar()
-    week_queries, week_ms, _ = _page(clinician, f"/calendar/?week={year}-W{week:02d}")
+    measured = pages(f"/calendar/?week={year}-W{week:02d}")
     params = {
         **base,
         "since": monday,
@@ -321,34 +391,43 @@ def run(timed) -> None:
             params,
         )
     )
-    table.row("week view", week_queries, week_ms, raw)
+    table.row("week view", measured, raw)
 
     # The lot recall as CSV.
-    url = f"/lots/{data.recall_lot_id}/recipients.csv"
-    queries, ms, body = _page(clinician, url)
+    recalls = [(site, f"/lots/{site.recall_lot_id}/recipients.csv") for site in sites]
+    measured = [_page(site.clinician, url) for site, url in recalls]
+    body = measured[0][2]
     rows = body.count(b"\n") - 1
-    first_byte = _first_byte_ms(clinician, url)
-    params = {**base, "lot": data.recall_lot_id}
+    first_byte = _first_byte_ms(full.clinician, recalls[0][1])
+    params = {**base, "lot": full.recall_lot_id}
     raw = timed_ms(lambda: _run_raw([RAW_RECALL, RAW_RECALL_AUDIT], params))
     table.row(
         f"lot recall CSV, {rows:,} rows",
-        queries,
-        ms,
+        [(queries, ms) for queries, ms, _ in measured],
         raw,
         f"{len(body) / 1e6:.1f} MB, first byte after {first_byte:.0f} ms",
     )
 
-    bench_patient_record(table, practice, clinician)
+    # The patient record; in the new practice, of a patient just registered.
+    patients = [record_patient(site.practice) for site in sites[:2]]
+    patients.append(PatientFactory(practice=sites[2].practice))
+    measured = [
+        _page(site.clinician, f"/patients/{patient.pk}/")[:2]
+        for site, patient in zip(sites, patients, strict=True)
+    ]
+    params = {"patient": str(patients[0].pk), "practice": str(practice.pk)}
+    timeline = RAW_TIMELINE.replace("%s", "%(practice)s", 1).replace("%s", "%(patient)s", 1)
+    raw = timed_ms(lambda: _run_raw([*RAW_PATIENT, timeline], params))
+    table.row("patient record, 3 courses, 24 sessions", measured, raw)
 
-    api = token_client(me)
-    queries, ms, _ = _page(api, "/api/v1/appointments/?page_size=50")
+    measured = [_page(site.api, "/api/v1/appointments/?page_size=50")[:2] for site in sites]
     raw = timed_ms(lambda: _run_raw([RAW_API_APPOINTMENTS], base))
-    table.row("API appointments, one page of 50", queries, ms, raw, "(within 5x)")
+    table.row("API appointments, one page of 50", measured, raw, "(within 5x)")
 
-    from bench.bench_recording import measure_recording
-
-    queries, ms, raw = measure_recording(practice, ClinicianFactory(practice=practice))
-    table.row("recording 8 passes", queries, ms, raw)
+    recorded = [
+        measure_recording(site.practice, ClinicianFactory(practice=site.practice)) for site in sites
+    ]
+    table.row("recording 8 passes", [(q, ms) for q, ms, _ in recorded], recorded[0][2])
 
 
 RAW_LOCKS = """SELECT u.id, p.id FROM mesoplan_user u, patients_patient p
@@ -378,16 +457,12 @@ def _next_weekday(moment: datetime, days: int) -> datetime:
     return moment
 
 
-def bench_booking(table: Table, practice, clinician) -> None:
-    """Courses booked through the API into the clinician's full calendar (each day free
-    from 16:20 only), each from another weekday; the raw side writes the same rows
-    after 8 bounded overlap selects."""
+def _screened_patients(practice, clinician, count: int) -> list:
+    """(patient, screening) pairs ready to book a skin course."""
     from patients import services
-    from protocols.models import Protocol
 
-    rounds = max(REPEAT, 5)
-    patients = []
-    for _ in range(rounds * 2):
+    pairs = []
+    for _ in range(count):
         patient = PatientFactory(practice=practice)
         screening = services.create_screening(
             actor=clinician,
@@ -396,12 +471,30 @@ def bench_booking(table: Table, practice, clinician) -> None:
             informed_consent=True,
             expectations_acknowledged=True,
         )
-        patients.append((patient, screening))
+        pairs.append((patient, screening))
+    return pairs
+
+
+def _first_free(practice) -> datetime:
+    """16:20 today at the practice: a network clinician's days are free from then on."""
     zone = practice_zone(practice)
-    first = datetime.combine(timezone.localdate(timezone.now(), zone), clock(16, 20), tzinfo=zone)
+    return datetime.combine(timezone.localdate(timezone.now(), zone), clock(16, 20), tzinfo=zone)
+
+
+def _booking_rounds() -> int:
+    return max(REPEAT, 5)
+
+
+def measure_booking(practice, clinician) -> tuple[int, float]:
+    """(queries, median ms) of courses booked through the API into the clinician's
+    calendar (in a network practice full until 16:20 every day), each from another
+    weekday."""
+    first = _first_free(practice)
     api = token_client(clinician)
     samples, queries = [], 0
-    for index, (patient, _) in enumerate(patients[:rounds]):
+    for index, (patient, _) in enumerate(
+        _screened_patients(practice, clinician, _booking_rounds())
+    ):
         start = _next_weekday(first, 3 + index)
         body = {
             "patient": str(patient.pk),
@@ -416,10 +509,22 @@ def bench_booking(table: Table, practice, clinician) -> None:
             samples.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 201, response.content
         queries = len(ctx)
+    samples.sort()
+    return queries, samples[len(samples) // 2]
+
+
+def raw_booking(practice, clinician) -> float:
+    """Median ms of writing the rows a booking writes after 8 bounded overlap selects, in
+    the days measure_booking booked (its courses stay)."""
+    from protocols.models import Protocol
+
     protocol = Protocol.objects.get(code="mesolift")
+    first = _first_free(practice)
     raw = []
-    for index, (patient, screening) in enumerate(patients[rounds:]):
-        # 18:30, after the day's bookings (the API's courses stay): the same index ranges.
+    for index, (patient, screening) in enumerate(
+        _screened_patients(practice, clinician, _booking_rounds())
+    ):
+        # 18:30, after the day's bookings: the same index ranges.
         start = _next_weekday(first, 3 + index) + timedelta(hours=2, minutes=10)
         began = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -457,27 +562,18 @@ def bench_booking(table: Table, practice, clinician) -> None:
             cursor.execute(RAW_AUDIT, [clinician.pk, practice.pk, str(course_id)])
             transaction.set_rollback(True)  # the slots stay free for the next round
         raw.append((time.perf_counter() - began) * 1000)
-    samples.sort()
     raw.sort()
-    table.row(
-        "book a course into a busy calendar (API)",
-        queries,
-        samples[len(samples) // 2],
-        raw[len(raw) // 2],
-    )
+    return raw[len(raw) // 2]
 
 
-def bench_patient_record(table: Table, practice, client) -> None:
+def record_patient(practice):
     """A patient with 3 courses of 8 recorded sessions, booked and recorded through the
     services by a clinician of their own (the big calendar stays as it is)."""
-    from bench.bench_recording import RAW_TIMELINE, _courses, _eight_passes, _performed_on_its_day
     from scheduling import selectors
     from scheduling.models import Course
     from sessions import recording
-    from tests.sessions.recording_support import fine_check, lot
 
     own = ClinicianFactory(practice=practice)
-    lot(practice, own, "L-100", expires_in_days=5000)
     patient = PatientFactory(practice=practice)
     _courses(own, patient, 3)
     ids = Course.objects.filter(patient=patient).values_list("appointments__pk", flat=True)
@@ -491,8 +587,4 @@ def bench_patient_record(table: Table, practice, client) -> None:
             passes=_eight_passes(),
             performed_at=_performed_on_its_day(appointment),
         )
-    queries, ms, _ = _page(client, f"/patients/{patient.pk}/")
-    params = {"patient": str(patient.pk), "practice": str(practice.pk)}
-    timeline = RAW_TIMELINE.replace("%s", "%(practice)s", 1).replace("%s", "%(patient)s", 1)
-    raw = timed_ms(lambda: _run_raw([*RAW_PATIENT, timeline], params))
-    table.row("patient record, 3 courses, 24 sessions", queries, ms, raw)
+    return patient

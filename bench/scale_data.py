@@ -6,8 +6,12 @@ clinician's day full from 07:00), about 190,000 recorded sessions with 1.1 M pas
 follow-ups, and the audit of opened records. A few minutes on a laptop.
 
 `build` takes a practice and its clinicians made by the factories (so that their
-passwords and tokens work) and fills the rest; `bench.bench_clinic_network` measures the
-pages over it. Rows are keyed by md5 of their number, so a run is repeatable.
+passwords and tokens work) and fills the rest; `scale` shrinks the history (patients,
+days of appointments and what hangs off them, opened records) but not the clinicians or
+their full days, so a page showing a day or a week shows as much at any scale.
+`bench.bench_clinic_network` measures the pages over it. Rows are keyed by md5 of the
+practice's slug and their number, so a run is repeatable and practices built side by
+side keep apart.
 """
 
 from dataclasses import dataclass
@@ -17,6 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 PATIENTS = 100_000
+OPENED_RECORDS = 100_000
 CLINICIANS = 20
 PAST_DAYS = 548
 AHEAD_DAYS = 182
@@ -28,7 +33,7 @@ RECALL_LOT = 0
 PATIENTS_SQL = """
 INSERT INTO patients_patient (id, practice_id, first_name, last_name, date_of_birth, sex,
                               email, phone, created_by_id, created_at, updated_at)
-SELECT md5('np' || i)::uuid, %(practice)s,
+SELECT md5(%(key)s || 'np' || i)::uuid, %(practice)s,
        (ARRAY['Anna','Marie','Sophie','Laura','Julia','Lea','Hannah','Lena','Mia','Emma',
               'Clara','Greta','Paula','Ida','Nora','Lukas','Jonas','Felix','Paul','Elias'])
               [1 + i %% 20],
@@ -49,7 +54,7 @@ SCREENINGS_SQL = """
 INSERT INTO patients_screening (id, patient_id, indication, conditions, allergies,
     therapy_goal, informed_consent, expectations_acknowledged, findings, outcome,
     rule_set_version, created_by_id, created_at)
-SELECT md5('ns' || i || ind)::uuid, md5('np' || i)::uuid, ind,
+SELECT md5(%(key)s || 'ns' || i || ind)::uuid, md5(%(key)s || 'np' || i)::uuid, ind,
        CASE WHEN i %% 50 = 0 THEN '["herpes"]'::jsonb ELSE '[]'::jsonb END, '[]', '', true,
        true, '[]',
        (ARRAY['eligible','caution','deferred','eligible'])[1 + (i + length(ind)) %% 4],
@@ -60,7 +65,7 @@ FROM generate_series(1, %(patients)s) AS i, unnest(ARRAY['skin', 'hair']) AS ind
 INSERT INTO patients_screening (id, patient_id, indication, conditions, allergies,
     therapy_goal, informed_consent, expectations_acknowledged, findings, outcome,
     rule_set_version, created_by_id, created_at)
-SELECT md5('no' || i)::uuid, md5('np' || i)::uuid, 'skin', '[]', '[]', '', true, true, '[]',
+SELECT md5(%(key)s || 'no' || i)::uuid, md5(%(key)s || 'np' || i)::uuid, 'skin', '[]', '[]', '', true, true, '[]',
        'caution', '2026.11-1', %(clinician)s, %(now)s - interval '580 days'
 FROM generate_series(5, %(patients)s, 5) AS i;
 
@@ -75,7 +80,8 @@ APPOINTMENTS_SQL = """
 INSERT INTO scheduling_appointment (id, practice_id, patient_id, clinician_id, course_id,
     kind, sequence, starts_at, ends_at, status, cancellation_reason, cancellation_note,
     created_at, updated_at)
-SELECT md5('na' || n)::uuid, %(practice)s, md5('np' || (1 + n %% %(patients)s))::uuid,
+SELECT md5(%(key)s || 'na' || n)::uuid, %(practice)s,
+       md5(%(key)s || 'np' || (1 + n %% %(patients)s))::uuid,
        (%(clinicians)s::uuid[])[1 + c], NULL,
        CASE WHEN n %% 3 = 0 THEN 'consultation' ELSE 'maintenance' END, NULL,
        starts_at, starts_at + interval '%(slot)s minutes',
@@ -94,7 +100,7 @@ FROM generate_series(0, %(days)s * %(slots)s - 1) AS t,
 LOTS_SQL = """
 INSERT INTO lots_productlot (id, practice_id, formulation_id, lot_number, number_key,
     expires_on, session_count, created_by_id, created_at)
-SELECT md5('nl' || k)::uuid, %(practice)s, %(formulation)s, 'NET-' || lpad(k::text, 4, '0'),
+SELECT md5(%(key)s || 'nl' || k)::uuid, %(practice)s, %(formulation)s, 'NET-' || lpad(k::text, 4, '0'),
        'net-' || lpad(k::text, 4, '0'), %(today)s::date + (k * 20 - 100), 0,
        %(clinician)s, %(now)s - ((%(lots)s - k) * 20 || ' days')::interval
 FROM generate_series(0, %(lots)s - 1) AS k
@@ -129,7 +135,7 @@ SELECT md5('np' || s.record_id || p)::uuid, s.record_id, 1, p,
        CASE WHEN p %% 2 = 1 THEN 'single_pulse' ELSE 'nappage' END,
        (ARRAY['forehead','glabella','cheek_left','cheek_right'])[1 + (p - 1) / 2 %% 4],
        1.5, CASE WHEN p %% 2 = 1 THEN 10.0 END, CASE WHEN p %% 2 = 1 THEN 20 END, 0.3,
-       md5('nl' || (s.h %% 20))::uuid
+       md5(%(key)s || 'nl' || (s.h %% 20))::uuid
 FROM scale_sessions s, generate_series(1, 4 + s.h %% 4) AS p;
 
 -- One session in a hundred corrected: version 2 has the same passes from the next lot.
@@ -143,7 +149,7 @@ INSERT INTO clinical_sessions_pass (id, session_record_id, version, position, te
     region, depth_mm, spacing_mm, points, volume_ml, lot_id)
 SELECT md5('nq' || p.id)::uuid, p.session_record_id, 2, p.position, p.technique, p.region,
        p.depth_mm, p.spacing_mm, p.points, p.volume_ml,
-       md5('nl' || ((s.h + 1) %% 20))::uuid
+       md5(%(key)s || 'nl' || ((s.h + 1) %% 20))::uuid
 FROM clinical_sessions_pass p
 JOIN scale_sessions s ON s.record_id = p.session_record_id
 WHERE get_byte(decode(md5(s.record_id::text), 'hex'), 2) %% 100 = 0;
@@ -159,7 +165,7 @@ SELECT md5('ne' || record_id)::uuid, %(practice)s, record_id, patient_id, 'haema
 FROM scale_sessions WHERE get_byte(decode(md5(record_id::text), 'hex'), 3) %% 400 = 0;
 
 INSERT INTO clinical_sessions_adverseeventlot (event_id, lot_id)
-SELECT md5('ne' || record_id)::uuid, md5('nl' || (h %% 20))::uuid
+SELECT md5('ne' || record_id)::uuid, md5(%(key)s || 'nl' || (h %% 20))::uuid
 FROM scale_sessions WHERE get_byte(decode(md5(record_id::text), 'hex'), 3) %% 400 = 0;
 
 INSERT INTO clinical_sessions_adverseeventfollowup (id, event_id, outcome, note,
@@ -170,15 +176,16 @@ FROM scale_sessions WHERE get_byte(decode(md5(record_id::text), 'hex'), 3) %% 40
 
 DROP TABLE scale_sessions;
 """
-# The clinicians' opened records: two a working hour over the past year.
+# The clinicians' opened records: about one an hour (at full scale, over the past year).
 AUDIT_SQL = """
 INSERT INTO mesoplan_auditentry (at, actor_id, actor_name, practice_id, action, object_type,
     object_id, patient_id, summary, details)
 SELECT %(now)s - (i || ' hours')::interval, (%(clinicians)s::uuid[])[1 + i %% %(clinician_count)s],
        'Clinician', %(practice)s, 'patient.view', 'patient',
-       md5('np' || (1 + (i * 37) %% %(patients)s)), md5('np' || (1 + (i * 37) %% %(patients)s))::uuid,
+       md5(%(key)s || 'np' || (1 + (i * 37) %% %(patients)s)),
+       md5(%(key)s || 'np' || (1 + (i * 37) %% %(patients)s))::uuid,
        'Patient record opened', '{}'
-FROM generate_series(1, 100000) AS i
+FROM generate_series(1, %(opened)s) AS i
 """
 TABLES = (
     "patients_patient",
@@ -212,48 +219,54 @@ class ScaleData:
     first_day: date
     now: datetime
     recall_lot_id: str
-
-    @property
-    def counts(self) -> dict[str, int]:
-        with connection.cursor() as cursor:
-            found = {}
-            for table in TABLES:
-                cursor.execute(f"SELECT count(*) FROM {table}")
-                found[table] = cursor.fetchone()[0]
-        return found
+    counts: dict[str, int]  # the rows the build added, per table
 
 
-def lot_id(k: int) -> str:
+def _counts() -> dict[str, int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT md5(%s)::uuid", [f"nl{k}"])
+        found = {}
+        for table in TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            found[table] = cursor.fetchone()[0]
+    return found
+
+
+def lot_id(practice, k: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT md5(%s)::uuid", [f"{practice.slug}nl{k}"])
         return str(cursor.fetchone()[0])
 
 
-def build(practice, clinicians, *, patients: int = PATIENTS) -> ScaleData:
+def build(practice, clinicians, *, scale: float = 1) -> ScaleData:
     """Fills `practice` (with `clinicians`, made by the factories) with a network
-    practice's history; then VACUUM ANALYZE, as autovacuum would after a bulk load."""
+    practice's history, `scale` times as long; then VACUUM ANALYZE, as autovacuum would
+    after a bulk load."""
     from protocols.models import Formulation
 
     now = timezone.now()
     zone = practice.time_zone
     today = now.astimezone(timezone.get_default_timezone()).date()
-    first_day = today - timedelta(days=PAST_DAYS)
+    past_days, ahead_days = round(PAST_DAYS * scale), round(AHEAD_DAYS * scale)
+    first_day = today - timedelta(days=past_days)
     params = {
+        "key": practice.slug,
         "practice": str(practice.pk),
         "clinician": str(clinicians[0].pk),
         "clinicians": [str(c.pk) for c in clinicians],
         "clinician_count": len(clinicians),
-        "patients": patients,
+        "patients": round(PATIENTS * scale),
+        "opened": round(OPENED_RECORDS * scale),
         "now": now,
         "today": today,
         "first_day": first_day,
-        "days": PAST_DAYS + AHEAD_DAYS,
+        "days": past_days + ahead_days,
         "slots": SLOTS_PER_DAY,
         "slot": SLOT_MINUTES,
         "zone": zone,
         "lots": LOTS,
         "formulation": str(Formulation.objects.get(code="mesolift").pk),
     }
+    before = _counts()
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
         for sql in (PATIENTS_SQL, SCREENINGS_SQL, APPOINTMENTS_SQL, LOTS_SQL, SESSIONS_SQL):
@@ -263,4 +276,7 @@ def build(practice, clinicians, *, patients: int = PATIENTS) -> ScaleData:
             cursor.execute(sql)
         for table in TABLES:
             cursor.execute(f"VACUUM ANALYZE {table}")
-    return ScaleData(practice, list(clinicians), first_day, now, lot_id(RECALL_LOT))
+    added = {table: n - before[table] for table, n in _counts().items()}
+    return ScaleData(
+        practice, list(clinicians), first_day, now, lot_id(practice, RECALL_LOT), added
+    )
