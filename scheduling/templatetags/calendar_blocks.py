@@ -2,8 +2,10 @@
 
 A busy practice day has 500-600 appointments; as template markup each cost some 35
 variable lookups and two URL reversals, most of the day view's time. Here each block is
-one format_html (everything escaped), with the URL prefixes reversed once. The markup
-and its words are the grid's (templates/scheduling/_calendar_grid.html explains them).
+one format_html (everything escaped), with the URL prefixes reversed once, the labels of
+kinds and statuses looked up in a dict (a model's get_FOO_display flattens its choices
+on every call) and a column's blocks written by one tag. The markup and its words are
+the grid's (templates/scheduling/_calendar_grid.html explains them).
 """
 
 from functools import cache
@@ -14,7 +16,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from scheduling.models import AppointmentKind, AppointmentStatus
+
 register = template.Library()
+
+KIND_LABELS = dict(AppointmentKind.choices)
+STATUS_LABELS = dict(AppointmentStatus.choices)
 
 ZERO = UUID(int=0)
 EVENT_MARK = mark_safe(
@@ -41,10 +48,16 @@ def _hm(moment) -> str:
 def _kind_text(a) -> str:
     if a.kind == "course":
         return f"Course {a.sequence}/{a.course.protocol.session_count}"
-    return a.get_kind_display()
+    return KIND_LABELS[a.kind]
 
 
 @register.simple_tag
+def appointment_blocks(column, flagged) -> SafeString:
+    """A column's appointments in time order (`flagged`: the patients with an open
+    adverse event)."""
+    return mark_safe("".join(appointment_block(placed, flagged) for placed in column.items))
+
+
 def appointment_block(placed, flagged) -> SafeString:
     """One appointment on the grid: a link to its page, placed on its rows, its kind and
     state as classes, the full text on hover (title) and for screen readers."""
@@ -53,14 +66,14 @@ def appointment_block(placed, flagged) -> SafeString:
     event = a.patient_id in flagged
     start, end = _hm(entry.start), _hm(entry.end)
     name = a.patient.full_name
-    status = a.get_status_display()
+    status = STATUS_LABELS[a.status]
     classes = [f"appt appt--{a.kind} appt--{a.status}"]
     classes += ["appt--arrived"] if arrived else []
     classes += ["appt--event"] if event else []
     classes += ["appt--short"] if placed.span < 3 else []
     classes += ["appt--tiny"] if placed.span < 2 else []
     classes.append(f"at-{placed.row} span-{placed.span}")
-    what = f"session {a.sequence}" if a.kind == "course" else a.get_kind_display().lower()
+    what = f"session {a.sequence}" if a.kind == "course" else KIND_LABELS[a.kind].lower()
     state = "arrived" if arrived else status.lower()
     url = f"{_appointment_prefix()}{a.pk}/"
     mark = EVENT_MARK if event else ""
@@ -103,15 +116,10 @@ def appointment_block(placed, flagged) -> SafeString:
             "arrived" if arrived else status,
         )
     return format_html(
-        '<a class="{}" href="{}" title="{} · {}\u2013{} · {} · {}"{}>'
-        '<span class="appt__who">{}{}{}</span>{}</a>',
+        '<a class="{}" href="{}" title="{}"{}><span class="appt__who">{}{}{}</span>{}</a>',
         " ".join(classes),
         url,
-        name,
-        start,
-        end,
-        what,
-        state,
+        f"{name} · {start}\u2013{end} · {what} · {state}",
         format_html(' data-move-url="{}"', url) if a.status == "scheduled" else "",
         mark,
         sign,

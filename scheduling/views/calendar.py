@@ -292,9 +292,11 @@ def appointment_cancel(request, pk):
 
 @dataclass(frozen=True)
 class Entry:
-    """An appointment as the calendar shows it: local times, course progress."""
+    """An appointment as the calendar shows it: local times, course progress, its
+    clinician (one of the calendar's)."""
 
     appointment: Appointment
+    clinician: User
     start: datetime
     end: datetime
     progress: Progress | None
@@ -322,13 +324,16 @@ def _shown_day(request, *, show_date: bool) -> tuple[date, CalendarDateForm, boo
     return shown, CalendarDateForm(initial=initial, date_format=practice.date_format), True
 
 
-def _entries(request, appointments, zone) -> tuple[list[Entry], list[Entry]]:
-    """(active, cancelled) appointments with their courses' progress (one query)."""
+def _entries(appointments, zone, clinicians) -> tuple[list[Entry], list[Entry]]:
+    """(active, cancelled) appointments of the `clinicians` with their courses' progress
+    (one query)."""
     courses = {a.course_id: a.course for a in appointments if a.course_id}
     progress = selectors.progress_of(courses.values())
+    by_id = {c.pk: c for c in clinicians}
     entries = [
         Entry(
             a,
+            by_id[a.clinician_id],
             a.starts_at.astimezone(zone),
             a.ends_at.astimezone(zone),
             progress.get(a.course_id),
@@ -392,7 +397,7 @@ def calendar_week(request):
             )
         )
         facts = selectors.calendar_facts(user, [clinician.pk], days[0], days[-1])
-        active, cancelled = _entries(request, appointments, zone)
+        active, cancelled = _entries(appointments, zone, [clinician])
         busy = {e.start.date() for e in active}
         visible = shown_days(days, facts, busy)
         window = window_for(
@@ -443,11 +448,14 @@ def calendar_day(request):
         selectors.calendar_appointments(user, since=since, until=until, clinician_ids=ids)
     )
     facts = selectors.calendar_facts(user, ids, day, day)
-    active, cancelled = _entries(request, appointments, zone)
+    active, cancelled = _entries(appointments, zone, clinicians)
     window = window_for(
         [facts.hours(day, c.pk) for c in clinicians],
         [local_period(e.start, e.end, day, zone) for e in active],
     )
+    by_clinician: dict = {}
+    for e in active:
+        by_clinician.setdefault(e.appointment.clinician_id, []).append((e.start, e.end, e))
     columns = [
         grid_column(
             key=clinician,
@@ -456,9 +464,7 @@ def calendar_day(request):
             window=window,
             hours=facts.hours(day, clinician.pk),
             closed=facts.closed_because(day, clinician.pk),
-            items=[
-                (e.start, e.end, e) for e in active if e.appointment.clinician_id == clinician.pk
-            ],
+            items=by_clinician.get(clinician.pk, []),
             zone=zone,
             now_minute=now_minute,
         )
