@@ -156,6 +156,20 @@ class AppointmentViewSet(PracticeViewSet):
             return selectors.appointment_rows(self.request.user)
         return selectors.appointments_for(self.request.user)
 
+    def get_object(self):
+        """With If-Match the row is read under its lock (ETagMixin); the services lock the
+        clinician's and the patient's calendars before an appointment's row
+        (booking.lock_calendars), so take them first here too: in the other order a
+        guarded move and an unguarded one of the same course could deadlock."""
+        if self.is_conditional_write():
+            peek = get_scoped_or_404(
+                Appointment.objects.only("clinician_id", "patient_id"),
+                self.request.user,
+                pk=self.kwargs["pk"],
+            )
+            booking.lock_calendars(peek.clinician_id, peek.patient_id)
+        return super().get_object()
+
     @extend_schema(
         request=AppointmentCreateSerializer,
         responses={
