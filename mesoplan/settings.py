@@ -351,6 +351,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "axes": {"level": "WARNING"},
+        # In-process tasks (no broker): a line per task run is noise in runserver's log.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
 
