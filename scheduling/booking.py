@@ -71,8 +71,14 @@ def lock_calendars(clinician_id, patient_id) -> None:
     order, so that PostgreSQL's two exclusion constraints (one clinician, one patient, one
     place) decide a race with a 409 and never meet in a deadlock. (SQLite has one writer
     at a time anyway.)"""
-    list(User.objects.select_for_update().filter(pk=clinician_id).values_list("pk", flat=True))
-    list(Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk", flat=True))
+    # FOR NO KEY UPDATE: it serialises the calendars' writers just as well, and does not
+    # block the foreign-key checks (FOR KEY SHARE) of a concurrent write naming the user or
+    # the patient, such as its audit entry: with FOR UPDATE, a cancel holding the
+    # appointment's row and a guarded write holding the clinician's deadlocked.
+    users = User.objects.select_for_update(no_key=True).filter(pk=clinician_id)
+    patients = Patient.objects.select_for_update(no_key=True).filter(pk=patient_id)
+    list(users.values_list("pk", flat=True))
+    list(patients.values_list("pk", flat=True))
 
 
 def _protocol(code: str) -> Protocol:

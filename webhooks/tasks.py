@@ -37,11 +37,15 @@ def sweep() -> int:
     messages whose retry is due. Returns how many deliveries were queued."""
     for practice_id in FanOutCursor.objects.values_list("practice_id", flat=True):
         fanout.fan_out(str(practice_id))
-    due = Message.objects.filter(
-        state=MessageState.PENDING,
-        next_attempt_at__lte=timezone.now(),
-        endpoint__is_active=True,
-    ).values_list("pk", flat=True)[: settings.WEBHOOK_SWEEP_BATCH]
+    due = (
+        Message.objects.filter(
+            state=MessageState.PENDING,
+            next_attempt_at__lte=timezone.now(),
+            endpoint__is_active=True,
+        )
+        .order_by("next_attempt_at", "change_id")
+        .values_list("pk", flat=True)[: settings.WEBHOOK_SWEEP_BATCH]
+    )
     due = list(due)
     for message_id in due:
         enqueue_delivery(message_id)

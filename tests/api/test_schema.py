@@ -91,6 +91,8 @@ IF_MATCH_POSTS = {
     "/api/v1/courses/{id}/end/",
     "/api/v1/clinicians/{id}/feed/revoke/",
     "/api/v1/patients/{id}/photography-consent/",
+    "/api/v1/webhooks/{id}/rotate-secret/",
+    "/api/v1/webhooks/{id}/redeliver/",
 }
 
 
@@ -102,7 +104,7 @@ def test_posts_take_an_idempotency_key_and_writes_an_if_match(openapi):
                 assert headers == {"Idempotency-Key", "If-Match"}, path
             elif method == "post" and path not in NO_IDEMPOTENCY_KEY:
                 assert headers == {"Idempotency-Key"}, path
-            elif method in ("put", "patch"):
+            elif method in ("put", "patch", "delete"):
                 assert headers == {"If-Match"}, path
             else:
                 assert headers == set(), (method, path)

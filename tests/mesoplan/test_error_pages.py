@@ -82,7 +82,7 @@ def test_lock_out_page_says_to_ask_the_practice_manager_to_unlock(client, clinic
     "who, links",
     [
         ("clinician_a", ["Patients", "Calendar", "Lots"]),
-        ("manager_a", ["Patients", "Staff", "Audit trail", "Calendar", "Lots"]),
+        ("manager_a", ["Patients", "Staff", "Audit trail", "Webhooks", "Calendar", "Lots"]),
         ("network_admin", ["Network"]),
     ],
 )

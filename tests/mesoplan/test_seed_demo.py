@@ -75,7 +75,8 @@ def test_seed_demo_asks_each_app_for_its_demo_data_in_installed_apps_order():
     assert lines[1] == "Patients: 2 new (2 requested, seed 5)."
     assert lines[2].startswith("Courses: ")
     assert lines[3].startswith("Sessions: ")
-    assert lines[4] == "Accounts (password: pw):"
+    assert lines[4].startswith("Webhooks: a demo endpoint per practice")
+    assert lines[5] == "Accounts (password: pw):"
 
 
 def test_seed_demo_makes_the_calendar_alive_in_both_practices_and_reruns_cleanly():

@@ -15,16 +15,26 @@ from werkzeug import Response
 from mesoplan.models import AuditEntry
 from tests.factories import PatientFactory
 from tests.scheduling.sync_support import appointment_at
+from tests.webhooks.conftest import fan_out_now
 from webhooks import delivery, endpoints, fanout, retry
 from webhooks.models import Attempt, Message, MessageState
 
-pytestmark = pytest.mark.django_db
+# Committed writes: fan-out reads the change log only where it is final (on PostgreSQL,
+# below the oldest running transaction, which a test's own would stay).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 T0 = datetime(2031, 1, 6, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def driven_by_the_test(monkeypatch):
+    """The after-commit hook would fan out and send at once, on the real clock: here the
+    test itself runs fan-out and each attempt, with the clock it chooses."""
+    monkeypatch.setattr("webhooks.signals._after_commit", lambda practice_id: None)
 
 
 def _one_message(endpoint, clinician):
     appointment_at(clinician, PatientFactory(practice=clinician.practice), 0)
-    (made,) = fanout.fan_out(endpoint.practice_id, now=T0)
+    (made,) = fan_out_now(endpoint.practice_id, now=T0)
     return Message.objects.get(pk=made)
 
 
@@ -118,7 +128,7 @@ def test_a_connection_refused_is_logged_as_the_error(manager_a, clinician_a):
         actor=manager_a, url="http://127.0.0.1:9/nothing", events=["appointment.created"]
     )
     appointment_at(clinician_a, PatientFactory(practice=clinician_a.practice), 0)
-    (message_id,) = fanout.fan_out(made.endpoint.practice_id, now=T0)
+    (message_id,) = fan_out_now(made.endpoint.practice_id, now=T0)
     attempt = delivery.deliver(message_id, now=T0)
     assert attempt.status_code is None and attempt.error == "Connection refused."
     assert attempt.next_retry_at == T0 + timedelta(seconds=5)
@@ -146,7 +156,7 @@ def test_two_secrets_sign_for_24_hours_after_a_rotation(endpoint, receiver, clin
 
 def _one_message_at(endpoint, clinician, slot):
     appointment_at(clinician, PatientFactory(practice=clinician.practice), slot)
-    (made,) = fanout.fan_out(endpoint.practice_id)
+    (made,) = fan_out_now(endpoint.practice_id)
     return Message.objects.get(pk=made)
 
 
@@ -160,8 +170,8 @@ def test_every_change_is_one_message_per_subscribed_endpoint(endpoint, clinician
     appointment.save()
     appointment.status = "cancelled"
     appointment.save()
-    fanout.fan_out(endpoint.practice_id)
-    fanout.fan_out(endpoint.practice_id)  # twice: nothing new
+    fan_out_now(endpoint.practice_id, expect=4)  # 3 for one endpoint, 1 for the other
+    assert fanout.fan_out(endpoint.practice_id) == []  # again: nothing new
     events = list(
         Message.objects.filter(endpoint=endpoint)
         .order_by("change_id")
