@@ -1,21 +1,23 @@
 """iCalendar (RFC 5545) rendering of a clinician's appointments, for the API's
-`calendar.ics` and the private subscription feed alike.
+`calendar.ics` and the private subscription feed alike (what is in them:
+scheduling.feed_contents).
 
 No patient names, no clinical detail: the feed URL works without credentials. Each
-appointment is one VEVENT whose UID is built from the appointment's id, so a calendar
-app updates the event when it moves and drops it when it is cancelled (STATUS:CANCELLED).
+appointment is one VEVENT whose UID is built from the appointment's id and whose
+SEQUENCE rises with each of its changes, so a calendar app updates the event when it
+moves and marks it when it is cancelled (STATUS:CANCELLED) instead of keeping a copy.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.utils import timezone
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vDuration, vText
 
-from .models import LONGEST_APPOINTMENT, Appointment, AppointmentKind, AppointmentStatus
+from .models import Appointment, AppointmentKind, AppointmentStatus
 
-# Past appointments a subscriber still sees (calendar apps keep their own history).
-PAST_DAYS = 90
+# How often a subscriber should fetch again (RFC 7986 REFRESH-INTERVAL; Outlook and
+# older Google read X-PUBLISHED-TTL): a fetch that finds nothing new is a 304.
+REFRESH = timedelta(minutes=15)
 STATUS = {
     AppointmentStatus.SCHEDULED: "CONFIRMED",
     AppointmentStatus.COMPLETED: "CONFIRMED",
@@ -39,28 +41,28 @@ def appointment_title(appointment: Appointment) -> str:
     return AppointmentKind(appointment.kind).label
 
 
+def _utc(moment: datetime) -> datetime:
+    """As UTC, so icalendar writes it as a UTC time (`...Z`) with no VTIMEZONE needed."""
+    return moment.astimezone(UTC)
+
+
 def appointment_event(appointment: Appointment) -> Event:
+    """The appointment's VEVENT. SEQUENCE is the database's version less one (0 for an
+    appointment never changed), DTSTAMP and LAST-MODIFIED its last change (a published
+    feed's DTSTAMP is when the event's information was last revised, RFC 5545 3.8.7.2)."""
     event = Event()
     event.add("uid", f"{appointment.pk}@mesoplan")
-    event.add("dtstamp", appointment.updated_at)
-    event.add("last-modified", appointment.updated_at)
-    event.add("dtstart", appointment.starts_at)
-    event.add("dtend", appointment.ends_at)
+    event.add("sequence", appointment.version - 1)
+    event.add("dtstamp", _utc(appointment.updated_at))
+    event.add("last-modified", _utc(appointment.updated_at))
+    event.add("dtstart", _utc(appointment.starts_at))
+    event.add("dtend", _utc(appointment.ends_at))
     event.add("summary", appointment_title(appointment))
     event.add("status", STATUS[AppointmentStatus(appointment.status)])
     return event
 
 
-def clinician_calendar(clinician) -> bytes:
-    """The clinician's appointments from PAST_DAYS ago on. Two queries."""
-    since = timezone.now() - timedelta(days=PAST_DAYS)
-    appointments = (
-        Appointment.objects.filter(
-            clinician=clinician, ends_at__gte=since, starts_at__gte=since - LONGEST_APPOINTMENT
-        )
-        .select_related("course__protocol")
-        .order_by("starts_at", "pk")
-    )
+def clinician_calendar(clinician, appointments: Iterable[Appointment]) -> bytes:
     return render_calendar(
         f"MesoPlan: {clinician.display_name}", (appointment_event(a) for a in appointments)
     )
@@ -73,11 +75,15 @@ def render_calendar(name: str, events: Iterable[Event]) -> bytes:
 
     >>> b"X-WR-CALNAME:Lena\\nEvil\\, Inc." in render_calendar("Lena\nEvil, Inc.", [])
     True
+    >>> b"REFRESH-INTERVAL;VALUE=DURATION:PT15M" in render_calendar("Lena", [])
+    True
     """
     cal = Calendar()
     cal.add("prodid", "-//MesoPlan//Clinician calendar//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", vText(name))
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
     for event in events:
         cal.add_component(event)
     return cal.to_ical()

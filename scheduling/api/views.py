@@ -10,7 +10,6 @@
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -32,7 +31,7 @@ from patients.models import Patient
 from scheduling import booking, day_actions, rescheduling, selectors
 from scheduling.attendance import DayAction
 from scheduling.calendar_feed import revoke_feed
-from scheduling.ical import clinician_calendar
+from scheduling.conditional_feed import feed_answer
 from scheduling.models import Appointment, AppointmentStatus, Course
 
 from .serializers import (
@@ -298,13 +297,33 @@ class ClinicianCalendarViewSet(ClinicianViewSet):
     serializer_class = ClinicianWithFeedSerializer
 
     @extend_schema(
-        responses={(200, "text/calendar"): OpenApiResponse(description="RFC 5545 calendar")}
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="The ETag of a feed read before: 304 while it is unchanged.",
+            ),
+            OpenApiParameter(
+                "If-Modified-Since",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="The Last-Modified of a feed read before: 304 while it is "
+                "unchanged (If-None-Match decides when both are sent).",
+            ),
+        ],
+        responses={
+            (200, "text/calendar"): OpenApiResponse(description="RFC 5545 calendar"),
+            304: OpenApiResponse(description="Not modified since the feed was read"),
+        },
     )
     @action(detail=True, methods=["get"], url_path="calendar.ics")
     def calendar(self, request, pk=None):
-        clinician = self.get_object()
-        body = clinician_calendar(clinician)
-        return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        """The clinician's appointments as an iCalendar feed (docs/api.md): a window
+        around today; conditional on If-None-Match or If-Modified-Since (304)."""
+        return feed_answer(request, self.get_object())
 
     @extend_schema(request=None, responses=ClinicianWithFeedSerializer)
     @action(

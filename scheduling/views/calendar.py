@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,9 +40,9 @@ from scheduling.calendar_grid import (
     window_for,
 )
 from scheduling.calendar_grid import build_column as grid_column
+from scheduling.conditional_feed import feed_answer
 from scheduling.day_actions import visit_of
 from scheduling.forms import CalendarDateForm, CancelForm, RescheduleForm, opening_slots
-from scheduling.ical import clinician_calendar
 from scheduling.models import Appointment, AppointmentStatus
 from scheduling.progress import Progress
 
@@ -53,8 +53,7 @@ def calendar_feed(request, clinician_id, token):
     user = User.objects.filter(pk=clinician_id, role=Role.CLINICIAN, is_active=True).first()
     if user is None or not is_valid_feed_token(user, token):
         raise Http404
-    body = clinician_calendar(user)
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return feed_answer(request, user)
 
 
 def _slots(actor, *, also: time | None = None) -> list[tuple[str, str]]:

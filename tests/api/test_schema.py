@@ -96,6 +96,10 @@ IF_MATCH_POSTS = {
 }
 
 
+# GETs a client may make conditional, with the validators it keeps (calendar apps poll).
+CONDITIONAL_GETS = {"/api/v1/clinicians/{id}/calendar.ics/"}
+
+
 def test_posts_take_an_idempotency_key_and_writes_an_if_match(openapi):
     for path, operations in openapi["paths"].items():
         for method in operations:
@@ -106,6 +110,8 @@ def test_posts_take_an_idempotency_key_and_writes_an_if_match(openapi):
                 assert headers == {"Idempotency-Key"}, path
             elif method in ("put", "patch", "delete"):
                 assert headers == {"If-Match"}, path
+            elif method == "get" and path in CONDITIONAL_GETS:
+                assert headers == {"If-None-Match", "If-Modified-Since"}, path
             else:
                 assert headers == set(), (method, path)
 
