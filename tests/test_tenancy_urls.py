@@ -299,7 +299,11 @@ def _webhook_world(manager_a, clinician_a) -> dict:
     ).endpoint
     # Made directly: fan-out reads only committed changes (on PostgreSQL, not the test's own).
     message = Message.objects.create(
-        endpoint=webhook, event="appointment.created", change_id=0, body="{}", created_at=timezone.now()
+        endpoint=webhook,
+        event="appointment.created",
+        change_id=0,
+        body="{}",
+        created_at=timezone.now(),
     )
     return {"webhook": webhook, "webhook_message": message.pk}
 
