@@ -104,7 +104,7 @@ def test_bad_input_is_a_400_naming_the_field(api_manager, body, field):
     assert not Endpoint.objects.exists()
 
 
-def _sweep_until(done, timeout: float = 60.0) -> None:
+def sweep_until(done, timeout: float = 60.0) -> None:
     """Sent after commit at once, unless another transaction of the PostgreSQL cluster
     held the change log's bound back then: the beat's sweep sends it (run here)."""
     deadline = time.monotonic() + timeout
@@ -134,7 +134,7 @@ def test_a_receiver_hears_every_change_made_through_the_api(
     assert moved.status_code == 200, moved.content
     cancelled = api_a.post(f"/api/v1/appointments/{appointment.pk}/cancel/", {}, format="json")
     assert cancelled.status_code == 200
-    _sweep_until(lambda: len(receiver.log) >= 3)
+    sweep_until(lambda: len(receiver.log) >= 3)
     received = []
     for request, _ in receiver.log:
         received.append(Webhook(secret).verify(request.get_data(), dict(request.headers)))
