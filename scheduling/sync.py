@@ -21,7 +21,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BigIntegerField, Exists, F, Func, OuterRef, Q, Value
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from mesoplan.models import Practice
@@ -171,27 +172,39 @@ def _log(practice, after: Position, limit: int) -> Page:
     )
 
 
-def _after(position: Position) -> Q:
-    """Rows after `position` in (xid, id) order; `xid >= ` bounds the index range."""
-    return Q(xid__gte=position.xid) & (
-        Q(xid__gt=position.xid) | Q(xid=position.xid, id__gt=position.change_id)
+def _row(*values) -> Func:
+    """A row value, `(a, b)`: compared as a whole (both databases have them)."""
+    return Func(*values, function="", output_field=BigIntegerField())
+
+
+def _after(position: Position) -> GreaterThan:
+    """Rows after `position` in (xid, id) order, as one row comparison: PostgreSQL seeks
+    the (practice, xid, id) index to the position. Written as `xid > x OR (xid = x AND
+    id > i)` it could bound the index range by the xid only, and read past every change
+    of the position's transaction before it: a bulk write of 100,000 appointments is one
+    transaction, and a catch-up through it read its page's rows and all the ones before
+    (page k of n skipping k * limit rows: bench_sync)."""
+    return GreaterThan(
+        _row(F("xid"), F("id")), _row(Value(position.xid), Value(position.change_id))
     )
 
 
 def _latest_changes_after(practice, after: Position, bound: int | None, limit: int):
     """The log's changes after `after` (below `bound`), each appointment's latest only:
     an appointment changed twice is sent once, at its last change."""
-    newer = AppointmentChange.objects.filter(appointment_id=OuterRef("appointment_id")).filter(
-        Q(xid__gt=OuterRef("xid")) | Q(xid=OuterRef("xid"), id__gt=OuterRef("id"))
+    newer = AppointmentChange.objects.filter(
+        GreaterThan(_row(F("xid"), F("id")), _row(OuterRef("xid"), OuterRef("id"))),
+        appointment_id=OuterRef("appointment_id"),
     )
     changes = AppointmentChange.objects.filter(_after(after), practice=practice)
     if bound is not None:
         newer = newer.filter(xid__lt=bound)
         changes = changes.filter(xid__lt=bound)
+    # Named rows rather than deferred models: half the Python time of a page's 1000.
     return list(
         changes.filter(~Exists(newer))
         .order_by("xid", "id")
-        .only("id", "xid", "appointment_id")[:limit]
+        .values_list("id", "xid", "appointment_id", named=True)[:limit]
     )
 
 
