@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("mesoplan", "protocols", "patients", "scheduling", "lots", "sessions", "outcomes")
-APPS += ("reports", "office")
+APPS += ("reports", "office", "webhooks")
 
 
 def modules_with_examples() -> list[str]:
@@ -25,7 +25,7 @@ def modules_with_examples() -> list[str]:
 
 def test_the_rule_modules_are_among_them():
     found = set(modules_with_examples())
-    assert {"protocols.planner", "patients.screening", "sessions.passes"} <= found
+    assert {"protocols.planner", "patients.screening", "sessions.passes", "webhooks.retry"} <= found
 
 
 @pytest.mark.django_db
