@@ -81,7 +81,7 @@ worker: $(STAMP)
 	  echo "make worker needs a broker, e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker"; \
 	  echo "(without one, make run executes every task in-process: no worker needed)"; exit 2; }
 	@mkdir -p var
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A mesoplan worker -B -Q celery,webhooks \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A mesoplan worker -B -Q celery,webhooks,reports \
 	  --schedule var/celerybeat-schedule --loglevel=INFO
 
 clean:

@@ -320,7 +320,14 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Webhook deliveries wait on other servers (up to 15 s each): their own queue, so they
 # never hold up reminders or report builds (docker-compose runs a worker for each).
-CELERY_TASK_ROUTES = {"webhooks.tasks.*": {"queue": "webhooks"}}
+# Report builds read the whole network: their own queue too (`reports`).
+CELERY_TASK_ROUTES = {
+    "webhooks.tasks.*": {"queue": "webhooks"},
+    "reports.tasks.*": {"queue": "reports"},
+}
+# Redis hands an unacknowledged task to another worker after this long: longer than the
+# longest report build (minutes at a network's size), or a slow build would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "sessions.tasks.send_due_reminders", "schedule": 300.0},
     "update-recall-lists": {"task": "sessions.tasks.update_recall_lists", "schedule": 3600.0},

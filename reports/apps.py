@@ -2,5 +2,21 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
+    """The Meso-Report: its rollup, the worker's builds, the dashboards."""
+
     name = "reports"
     verbose_name = "Meso-Report and dashboards"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from outcomes.models import Survey
+        from sessions.models import SessionRecord
+
+        from . import rollup
+
+        # In the writer's transaction: the rollup never disagrees with what it counts.
+        post_save.connect(rollup.survey_saved, sender=Survey, dispatch_uid="reports.survey")
+        post_save.connect(
+            rollup.session_saved, sender=SessionRecord, dispatch_uid="reports.session"
+        )

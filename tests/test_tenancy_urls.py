@@ -124,6 +124,7 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "survey-answer": lambda w: {"token": "no-link-has-this-token"},
     # Webhooks: an endpoint of practice A and a message made for it.
     "webhook-detail": lambda w: {"pk": w["webhook"].pk},
+    "report-detail": lambda w: {"pk": w["report"].pk},
     "webhook-deliveries": lambda w: {"pk": w["webhook"].pk},
     "webhook-redeliver": lambda w: {"pk": w["webhook"].pk},
     "webhook-rotate-secret": lambda w: {"pk": w["webhook"].pk},
@@ -285,7 +286,14 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         "screening": screening,
         **_lot_world(clinician_a),
         **_webhook_world(manager_a, clinician_a),
+        "report": _report(manager_a),
     }
+
+
+def _report(manager_a):
+    from reports import builds
+
+    return builds.request_report(manager_a, {"kind": "meso_report"})[0]
 
 
 def _webhook_world(manager_a, clinician_a) -> dict:

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("sessions.api.urls")),
     path("", include("outcomes.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("reports.api.urls")),
 ]

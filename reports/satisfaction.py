@@ -1,0 +1,130 @@
+"""The Meso-Report's satisfaction figures, computed by the database from the rollup
+(reports.models.SurveyedCourse): one GROUP BY per figure, never a loop over rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from outcomes.models import Rating
+from reports.suppression import suppress, with_totals
+from reports.wilson import share, wilson
+
+LEVELS = tuple(Rating.values)  # less_satisfied, satisfied, very_satisfied
+
+
+def _level_counts() -> dict[str, Any]:
+    return {level: Count("id", filter=Q(rating=level)) for level in LEVELS}
+
+
+def with_shares(counts: dict[str, int]) -> dict[str, Any]:
+    """Counts of one protocol, with each level's share and its 95% Wilson interval.
+
+    >>> figures = with_shares({"less_satisfied": 2, "satisfied": 0, "very_satisfied": 8})
+    >>> figures["patients"], figures["share"]["very_satisfied"]
+    (10, 0.8)
+    >>> [round(bound, 3) for bound in figures["ci95"]["very_satisfied"]]
+    [0.49, 0.943]
+    """
+    n = sum(counts[level] for level in LEVELS)
+    return {
+        "patients": n,
+        **{level: counts[level] for level in LEVELS},
+        "share": {level: share(counts[level], n) for level in LEVELS},
+        "ci95": {level: _rounded(wilson(counts[level], n)) for level in LEVELS},
+    }
+
+
+def _rounded(interval):
+    return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
+
+
+def by_protocol(rows: QuerySet) -> dict[str, dict[str, Any]]:
+    grouped = rows.order_by().values("protocol").annotate(**_level_counts())
+    return {g["protocol"]: with_shares(g) for g in sorted(grouped, key=lambda g: g["protocol"])}
+
+
+def trend(rows: QuerySet) -> list[dict[str, Any]]:
+    """The same counts by quarter of the survey date."""
+    from django.db.models.functions import ExtractQuarter, ExtractYear
+
+    grouped = (
+        rows.order_by()
+        .annotate(year=ExtractYear("surveyed_on"), quarter=ExtractQuarter("surveyed_on"))
+        .values("year", "quarter", "protocol")
+        .annotate(**_level_counts())
+        .order_by("year", "quarter", "protocol")
+    )
+    quarters: dict[str, dict[str, Any]] = {}
+    for g in grouped:
+        label = f"{g['year']}-Q{g['quarter']}"
+        quarters.setdefault(label, {"quarter": label, "by_protocol": {}})["by_protocol"][
+            g["protocol"]
+        ] = with_shares(g)
+    return list(quarters.values())
+
+
+def by_practice(rows: QuerySet, practices: Iterable[tuple[Any, str]], protocols: list[str]):
+    """The network's per-practice comparison, every member practice a row, small cells and
+    the cells that would give them away suppressed (reports.suppression)."""
+    practices = list(practices)
+    grouped = rows.order_by().values("practice_id", "protocol").annotate(**_level_counts())
+    counts = {(g["practice_id"], g["protocol"]): g for g in grouped}
+    index = {pk: i for i, (pk, _) in enumerate(practices)}
+    zero = dict.fromkeys(LEVELS, 0)
+    level_tables = {
+        protocol: with_totals(
+            [[counts.get((pk, protocol), zero)[level] for level in LEVELS] for pk, _ in practices]
+        )
+        for protocol in protocols
+    }
+    # Per practice: each protocol's patients, then the practice's total.
+    patient_table = with_totals(
+        [[level_tables[p][index[pk]][-1] for p in protocols] for pk, _ in practices]
+    )
+    hidden = _suppress_linked(level_tables, patient_table, protocols)
+    result = []
+    for r, (pk, name) in enumerate(practices):
+        row_protocols = {}
+        for protocol in protocols:
+            table, cells = level_tables[protocol], hidden[protocol]
+            figures = {
+                level: None if (r, c) in cells else table[r][c] for c, level in enumerate(LEVELS)
+            }
+            total_hidden = (r, len(LEVELS)) in cells
+            row_protocols[protocol] = {
+                "patients": None if total_hidden else table[r][-1],
+                **figures,
+                "suppressed": any((r, c) in cells for c in range(len(LEVELS) + 1)),
+            }
+        total_hidden = (r, len(protocols)) in hidden["patients"]
+        result.append(
+            {
+                "practice": str(pk),
+                "name": name,
+                "patients": None if total_hidden else patient_table[r][-1],
+                "suppressed": total_hidden
+                or any(row_protocols[p]["suppressed"] for p in protocols),
+                "by_protocol": row_protocols,
+            }
+        )
+    return result
+
+
+def _suppress_linked(level_tables, patient_table, protocols):
+    """Suppress each protocol's table and the practices' patients table together: a
+    protocol's patients at a practice is a cell of both, hidden in one, hidden in both."""
+    width = len(LEVELS)
+    hidden: dict[str, set] = {p: set() for p in protocols}
+    hidden["patients"] = set()
+    while True:
+        before = sum(len(cells) for cells in hidden.values())
+        for j, protocol in enumerate(protocols):
+            shared = {(r, width) for (r, c) in hidden["patients"] if c == j}
+            hidden[protocol] = suppress(level_tables[protocol], hidden[protocol] | shared)
+        shared = {(r, j) for j, p in enumerate(protocols) for (r, c) in hidden[p] if c == width}
+        hidden["patients"] = suppress(patient_table, hidden["patients"] | shared)
+        if sum(len(cells) for cells in hidden.values()) == before:
+            return hidden
