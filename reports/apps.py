@@ -11,12 +11,9 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from outcomes.models import Survey
-        from sessions.models import SessionRecord
 
         from . import rollup
 
         # In the writer's transaction: the rollup never disagrees with what it counts.
+        # (A session recorded later is counted by a trigger, reports 0002.)
         post_save.connect(rollup.survey_saved, sender=Survey, dispatch_uid="reports.survey")
-        post_save.connect(
-            rollup.session_saved, sender=SessionRecord, dispatch_uid="reports.session"
-        )

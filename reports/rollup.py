@@ -1,6 +1,8 @@
 """The Meso-Report's rollup (reports.models.SurveyedCourse), kept current in the same
-transaction as what it counts: a survey adds its course's row; a session of the course
-recorded later raises the row's `sessions_completed`. `rebuild` writes the rows again
+transaction as what it counts: a survey adds its course's row (a signal: the row needs
+the practice's date and the patient's age band); a session of the course recorded later
+raises the row's `sessions_completed` (a trigger, reports 0002: no query of the treatment
+room's own). `rebuild` writes the rows again
 from the clinical tables (after a bulk load that bypassed the signals, or to check that
 nothing drifted: tests compare the two)."""
 
@@ -9,8 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from reports.models import AgeBand, SurveyedCourse
 
@@ -74,28 +74,6 @@ def row_for(survey) -> SurveyedCourse:
 def survey_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
         row_for(instance).save()
-
-
-def session_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    if not created or raw or instance.course_id is None:
-        return
-    SurveyedCourse.objects.filter(course_id=instance.course_id).update(
-        sessions_completed=Coalesce(Subquery(_session_count()), 0)
-    )
-
-
-def _session_count():
-    from sessions.models import SessionRecord
-
-    return (
-        SessionRecord.objects.filter(
-            course_id=OuterRef("course_id"), appointment__course_id=OuterRef("course_id")
-        )
-        .order_by()
-        .values("course_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
 
 
 @transaction.atomic

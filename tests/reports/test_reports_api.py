@@ -134,3 +134,16 @@ def test_network_admin_gets_the_suppressed_comparison(
     assert mine["suppressed"] is True
     assert mine["by_protocol"]["mesolift"]["satisfied"] is None
     assert report["result"]["by_protocol"]["mesolift"]["satisfied"] == 3
+
+
+def test_the_rollup_agrees_with_a_rebuild_from_the_clinical_tables(clinician_a):
+    from reports import rollup
+
+    first = surveyed(clinician_a, "satisfied")
+    recorded_session(clinician_a, course=first)
+    surveyed(clinician_a, "less_satisfied", protocol="mesohair")
+    fields = ("course_id", "protocol", "sex", "age_band", "sessions_completed", "rating")
+    kept = sorted(SurveyedCourse.objects.values_list(*fields))
+    assert rollup.rebuild() == 2
+    assert sorted(SurveyedCourse.objects.values_list(*fields)) == kept
+    assert {row[4] for row in kept} == {1, 2}

@@ -106,7 +106,7 @@ def test_the_carried_screening_says_where_it_came_from(clinician_a, course):
     event = react(clinician_a, first, severity="severe")
     carried = Screening.objects.filter(patient=course.patient).order_by("-created_at").first()
     assert carried.carried_from == event.pk
-    on = timezone.localtime(event.onset_at).strftime("%d %b %Y")
+    on = event.onset_at.astimezone(clinician_a.practice.zone).strftime("%d %b %Y")  # its day there
     assert carried.carried_from_label.startswith("allergic reaction (severe) after session 1")
     assert carried.carried_from_label.endswith(on)
     assert carried.outcome == "deferred"
