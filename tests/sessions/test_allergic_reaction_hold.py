@@ -5,7 +5,6 @@ formulation until a clinician screens the patient again; the pre-session check a
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from mesoplan.errors import Conflict
 from patients import services as patient_services
