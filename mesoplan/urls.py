@@ -42,6 +42,7 @@ urlpatterns = [
     path("staff/", include(staff_urls)),
     path("audit/", include(audit_urls)),
     path("webhooks/", include(webhook_urls)),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline style attributes; scripts stay 'self' only.

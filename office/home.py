@@ -24,6 +24,7 @@ from mesoplan.selectors import staff_with_lockouts
 from patients import selectors
 from patients.deferral import rescreen_due_on
 from patients.selectors import empty_figures, network_figures, practice_at_a_glance
+from reports.home import latest_report_panels
 from sessions.open_events import open_adverse_events, outcome_label
 
 from .today import agenda_for
@@ -115,6 +116,7 @@ def _manager_context(user) -> dict:
         "glance": practice_at_a_glance(user, week_starts=week_starts),
         "week_starts": monday,
         "staff": staff_with_lockouts(user),
+        **latest_report_panels(user, keys=()),
     }
 
 
@@ -128,4 +130,5 @@ def _network_context(user) -> dict:
         "practices": practices,
         "figures": [(p, figures.get(p.pk, empty_figures())) for p in practices],
         "period_days": NETWORK_PERIOD_DAYS,
+        **latest_report_panels(user, keys=("satisfaction", "practices")),
     }

@@ -24,7 +24,7 @@ from mesoplan import audit
 from mesoplan.models import Practice
 from mesoplan.roles import Role, is_practice_manager
 from mesoplan.tenancy import Scope, scope_of
-from reports import clinical_figures, satisfaction
+from reports import activity, clinical_figures, satisfaction
 from reports.models import Report, ReportStatus, SurveyedCourse
 from reports.parameters import clean, request_key
 
@@ -197,9 +197,23 @@ def compute(report: Report, as_of) -> dict[str, Any]:
         "outcomes": clinical_figures.outcome_curves(practice_ids, protocol),
         "completion": clinical_figures.completion(practice_ids, as_of, protocol),
     }
+    result["activity"] = activity.activity(practice_ids, *_day_and_zone(report, as_of))
     if report.practice_id:
         result["lot_safety"] = clinical_figures.lot_safety(practice_ids)
     else:
         codes = sorted(protocols)
         result["by_practice"] = satisfaction.by_practice(rows, practices, codes)
     return result
+
+
+def _day_and_zone(report: Report, as_of):
+    """The practice's own calendar for its report; UTC for the network's (its practices
+    may keep different zones)."""
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo("UTC")
+    if report.practice_id:
+        zone = zoneinfo.ZoneInfo(
+            Practice.objects.values_list("time_zone", flat=True).get(pk=report.practice_id)
+        )
+    return as_of.astimezone(zone).date(), zone

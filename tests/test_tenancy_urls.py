@@ -125,6 +125,9 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     # Webhooks: an endpoint of practice A and a message made for it.
     "webhook-detail": lambda w: {"pk": w["webhook"].pk},
     "report-detail": lambda w: {"pk": w["report"].pk},
+    "reports:detail": lambda w: {"pk": w["report"].pk},
+    "reports:progress": lambda w: {"pk": w["report"].pk},
+    "reports:csv": lambda w: {"pk": w["report"].pk, "table": "satisfaction"},
     "webhook-deliveries": lambda w: {"pk": w["webhook"].pk},
     "webhook-redeliver": lambda w: {"pk": w["webhook"].pk},
     "webhook-rotate-secret": lambda w: {"pk": w["webhook"].pk},

@@ -119,7 +119,7 @@ def test_network_admin_sees_anonymous_counts_per_member_practice(
     # patients; screenings in the last 30 days: all, eligible, caution, deferred, excluded
     assert cells == ["3", "<strong>3</strong>", "1", "1", "1", "0"]
     assert "Practice B" in members
-    assert "Secret" not in html and "Coming next" in html
+    assert "Secret" not in html and "No network report has been built yet" in html
 
 
 def test_each_role_has_a_usable_main_menu(client, clinician_a, manager_a, network_admin):

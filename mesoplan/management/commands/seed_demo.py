@@ -42,6 +42,11 @@ class Command(BaseCommand):
             "--seed", type=int, default=1, help="random seed (same seed, same data)"
         )
         parser.add_argument("--password", default="mesoplan-demo", help="password of every account")
+        parser.add_argument(
+            "--meso-report-2015",
+            action="store_true",
+            help="also recreate the network's 2015 survey: 13,878 synthetic surveyed courses",
+        )
 
     def handle(self, *args, **options):
         if options["patients"] < 0:
@@ -50,6 +55,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = seed_staff(options["password"])
             extras = self.seed_apps(staff, options)
+            if options["meso_report_2015"]:
+                from reports.demo import recreate_2015
+
+                extras += recreate_2015(staff, seed=options["seed"])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for line in extras:
             self.stdout.write(line)
