@@ -33,7 +33,7 @@ browser:
 run: $(STAMP)
 	@mkdir -p var
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)" --meso-report-2015
 	@echo ""
 	@echo "  MesoPlan is starting at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as clinician1, clinician3, manager1 (Berlin), clinician2, clinician4,"

@@ -203,6 +203,10 @@ def compute(report: Report, as_of) -> dict[str, Any]:
     else:
         codes = sorted(protocols)
         result["by_practice"] = satisfaction.by_practice(rows, practices, codes)
+        safe, trend, total_hidden = satisfaction.network_safe(protocols, result["trend"])
+        result["by_protocol"], result["trend"] = safe, trend
+        if total_hidden:
+            result["patients"] = None
     return result
 
 

@@ -62,6 +62,12 @@ def satisfaction_bars(by_protocol: dict[str, dict[str, Any]], names: dict[str, s
     rows, sentences, y = [], [], 10
     for code, figures in by_protocol.items():
         n = figures["patients"]
+        if figures.get("suppressed") and n is None:
+            sentences.append(
+                f"{names.get(code, code)}: not shown, fewer than 11 surveyed courses in a "
+                "count (or needed to hide one)."
+            )
+            continue
         segments, start = [], 0.0
         for level in LEVELS:
             part = figures["share"][level] or 0.0
@@ -280,6 +286,10 @@ def stacked_columns(title: str, quarters: list[dict[str, Any]], protocol: str, n
     for i, q in enumerate(cats):
         figures = q["by_protocol"][protocol]
         x = PLOT_LEFT + group * i + (group - width) / 2
+        if figures["share"][LEVELS[0]] is None:  # hidden (small cells): no column
+            columns.append({"quarter": q["quarter"], "x": x + width / 2, "n": "<11", "parts": []})
+            sentences.append(f"{q['quarter']}: hidden (a count from 1 to 10)")
+            continue
         bottom = float(BOTTOM)
         parts = []
         for level in LEVELS:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from outcomes.models import Rating
-from reports.suppression import suppress, with_totals
+from reports.suppression import is_small, suppress, with_totals
 from reports.wilson import share, wilson
 
 LEVELS = tuple(Rating.values)  # less_satisfied, satisfied, very_satisfied
@@ -128,3 +128,58 @@ def _suppress_linked(level_tables, patient_table, protocols):
         hidden["patients"] = suppress(patient_table, hidden["patients"] | shared)
         if sum(len(cells) for cells in hidden.values()) == before:
             return hidden
+
+
+def _hidden(figures: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "patients": None,
+        **dict.fromkeys(LEVELS),
+        "share": dict.fromkeys(LEVELS),
+        "ci95": dict.fromkeys(LEVELS),
+        "suppressed": True,
+    }
+
+
+def network_safe(by_protocol: dict[str, dict[str, Any]], quarters: list[dict[str, Any]]):
+    """The network's own totals and trend, safe to publish beside the per-practice
+    comparison (a network of one practice would otherwise show that practice's small
+    cells as its totals):
+    - a formulation with any network count from 1 to 10 is hidden whole, with its trend,
+      and so is the network's total of surveyed courses (it would give the hidden
+      formulation's by subtraction);
+    - a formulation's trend is a table of quarters whose column totals are the shown
+      network counts: `suppress` hides its small cells and the cells they need, and a
+      quarter with any hidden count shows no shares (a share times the total is a count).
+    Returns (by_protocol, trend, total_hidden)."""
+    hidden_codes = {
+        code
+        for code, f in by_protocol.items()
+        if any(is_small(f[level]) for level in LEVELS) or is_small(f["patients"])
+    }
+    safe = {
+        code: _hidden(f) if code in hidden_codes else {**f, "suppressed": False}
+        for code, f in by_protocol.items()
+    }
+    trend = [{"quarter": q["quarter"], "by_protocol": dict(q["by_protocol"])} for q in quarters]
+    for code in by_protocol:
+        rows = [q for q in trend if code in q["by_protocol"]]
+        if code in hidden_codes:
+            for q in rows:
+                q["by_protocol"][code] = _hidden(q["by_protocol"][code])
+            continue
+        table = with_totals([[q["by_protocol"][code][level] for level in LEVELS] for q in rows])
+        cells = suppress(table) if table else set()
+        for r, q in enumerate(rows):
+            f = q["by_protocol"][code]
+            hide = {c for (row, c) in cells if row == r}
+            if not hide:
+                q["by_protocol"][code] = {**f, "suppressed": False}
+                continue
+            q["by_protocol"][code] = {
+                "patients": None if len(LEVELS) in hide else f["patients"],
+                **{level: None if c in hide else f[level] for c, level in enumerate(LEVELS)},
+                "share": dict.fromkeys(LEVELS),
+                "ci95": dict.fromkeys(LEVELS),
+                "suppressed": True,
+            }
+    return safe, trend, bool(hidden_codes)

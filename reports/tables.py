@@ -52,11 +52,11 @@ def _interval(ci, i):
 
 
 def satisfaction(result: dict[str, Any], names: dict[str, str]) -> Table:
-    columns = [Column("Formulation", "text"), Column("Surveyed courses")]
+    columns = [Column("Formulation", "text"), Column("Surveyed courses", "count")]
     for level in LEVELS:
         name = LEVEL_NAMES[level]
         columns += [
-            Column(name),
+            Column(name, "count"),
             Column(f"{name} share", "pct"),
             Column(f"{name} 95% low", "pct"),
             Column(f"{name} 95% high", "pct"),
@@ -72,8 +72,12 @@ def satisfaction(result: dict[str, Any], names: dict[str, str]) -> Table:
 
 
 def trend(result: dict[str, Any], names: dict[str, str]) -> Table:
-    columns = [Column("Quarter", "text"), Column("Formulation", "text"), Column("Surveyed")]
-    columns += [Column(LEVEL_NAMES[level]) for level in LEVELS]
+    columns = [
+        Column("Quarter", "text"),
+        Column("Formulation", "text"),
+        Column("Surveyed", "count"),
+    ]
+    columns += [Column(LEVEL_NAMES[level], "count") for level in LEVELS]
     columns += [Column(f"{LEVEL_NAMES[level]} share", "pct") for level in LEVELS]
     rows = [
         [q["quarter"], names.get(code, code), f["patients"]]

@@ -133,7 +133,55 @@ def test_network_admin_gets_the_suppressed_comparison(
     mine = next(r for r in rows if r["practice"] == str(clinician_a.practice_id))
     assert mine["suppressed"] is True
     assert mine["by_protocol"]["mesolift"]["satisfied"] is None
-    assert report["result"]["by_protocol"]["mesolift"]["satisfied"] == 3
+    # A network of one practice: its totals are that practice's counts, hidden too.
+    network = report["result"]["by_protocol"]["mesolift"]
+    assert network["suppressed"] is True and network["satisfied"] is None
+    assert network["share"]["satisfied"] is None and report["result"]["patients"] is None
+    assert all(q["by_protocol"]["mesolift"]["patients"] is None for q in report["result"]["trend"])
+
+
+def _rows(practice, count, rating, on):
+    from datetime import date
+
+    SurveyedCourse.objects.bulk_create(
+        SurveyedCourse(
+            practice=practice,
+            network_id=practice.network_id,
+            protocol="mesohair",
+            sex="female",
+            age_band="30-39",
+            sessions_completed=8,
+            surveyed_on=date.fromisoformat(on),
+            rating=rating,
+            synthetic=True,
+        )
+        for _ in range(count)
+    )
+
+
+def test_the_networks_totals_show_and_its_small_quarters_do_not(
+    api_for, network_admin, practice_a, django_capture_on_commit_callbacks
+):
+    from tests.factories import PracticeFactory
+
+    second = PracticeFactory(network=practice_a.network, slug="second")
+    for practice in (practice_a, second):
+        _rows(practice, 30, "satisfied", "2015-02-01")
+        _rows(practice, 20, "very_satisfied", "2015-05-01")
+        _rows(practice, 15, "less_satisfied", "2015-08-01")
+    _rows(practice_a, 3, "very_satisfied", "2015-11-01")  # one small quarter
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api_for(network_admin).post(URL, {"kind": "meso_report"}, format="json")
+    result = api_for(network_admin).get(f"{URL}{answer.json()['id']}/").json()["result"]
+    hair = result["by_protocol"]["mesohair"]
+    assert (hair["patients"], hair["very_satisfied"], hair["suppressed"]) == (133, 43, False)
+    assert result["patients"] == 133
+    quarters = {q["quarter"]: q["by_protocol"]["mesohair"] for q in result["trend"]}
+    assert quarters["2015-Q4"]["very_satisfied"] is None
+    assert quarters["2015-Q4"]["share"]["very_satisfied"] is None
+    # Its partner in the same column: 43 minus the shown quarters would give it away.
+    others = [q for label, q in quarters.items() if label != "2015-Q4"]
+    assert any(q["very_satisfied"] is None for q in others)
 
 
 def test_the_rollup_agrees_with_a_rebuild_from_the_clinical_tables(clinician_a):
