@@ -48,6 +48,7 @@ class Chart:
     desc: str
     body: dict[str, Any] = field(default_factory=dict)
     kind: str = "bars"  # which template draws it: templates/reports/charts/<kind>.html
+    empty: bool = False  # nothing to draw: the page says so instead of empty axes
 
     @property
     def template(self) -> str:
@@ -201,7 +202,7 @@ def line_chart(
     ticks = []
     for t in range(5):
         v = low_end + (top - low_end) * t / 4
-        ticks.append({"y": sy(v), "label": y_format.format(v) + unit})
+        ticks.append({"y": sy(v), "label": y_format.format(round(v, 2)) + unit})
     return Chart(
         width=width,
         height=BOTTOM + 34,
@@ -218,6 +219,7 @@ def line_chart(
             "zero": sy(0) if low_end < 0 else None,
         },
         kind="line",
+        empty=not any(s["points"] for s in drawn),
     )
 
 
@@ -226,7 +228,8 @@ def column_chart(
 ) -> Chart:
     """Grouped columns: for each category one column per series. `series`: [{"name",
     "key", "values": [number per category]}]."""
-    top = nice_max(max((v for s in series for v in s["values"]), default=0))
+    step = nice_max(max((v for s in series for v in s["values"]), default=0) / 4)
+    top = 4 * (step if step >= 1 else 1)  # counts: whole-number ticks
     right = width - 20
     group = (right - PLOT_LEFT) / max(len(categories), 1)
     bar = group * 0.8 / max(len(series), 1)
@@ -255,7 +258,9 @@ def column_chart(
         width=width,
         height=BOTTOM + 34,
         title=title,
-        desc=" ".join(sentences),
+        desc=" ".join(sentences)
+        if any(v for s in series for v in s["values"])
+        else "Nothing to count yet.",
         body={
             "columns": columns,
             "y_ticks": [
@@ -271,6 +276,7 @@ def column_chart(
             "bottom": BOTTOM,
         },
         kind="columns",
+        empty=not any(v for s in series for v in s["values"]),
     )
 
 

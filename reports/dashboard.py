@@ -217,7 +217,13 @@ def panels(result: dict[str, Any], names: dict[str, str]) -> list[Panel]:
         )
     if "lots" in t:
         out.append(
-            Panel("lots", "Adverse events by lot", t["lots"], note=result["lot_safety"]["rule"])
+            Panel(
+                "lots",
+                "Adverse events by lot",
+                t["lots"],
+                note=result["lot_safety"]["rule"],
+                wide=True,
+            )
         )
     return out
 

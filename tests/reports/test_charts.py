@@ -91,3 +91,16 @@ def test_the_trend_columns_stack_to_the_full_height():
     parts = chart.body["columns"][0]["parts"]
     assert sum(p["h"] for p in parts) == pytest.approx(charts.BOTTOM - charts.TOP)
     assert "2015-Q1: 4 courses, 25% less satisfied, 50% satisfied" in chart.desc
+
+
+def test_charts_with_nothing_to_draw_say_so():
+    line = charts.line_chart("t", ["1"], [{"name": "A", "key": "s1", "points": {}}])
+    columns = charts.column_chart("t", ["a"], [{"name": "N", "key": "held", "values": [0]}])
+    assert line.empty and line.desc == "No measures recorded."
+    assert columns.empty and columns.desc == "Nothing to count yet."
+    assert not charts.column_chart("t", ["a"], [{"name": "N", "key": "k", "values": [3]}]).empty
+
+
+def test_count_axes_tick_in_whole_numbers():
+    chart = charts.column_chart("t", ["a"], [{"name": "N", "key": "k", "values": [5]}])
+    assert [t["label"] for t in chart.body["y_ticks"]] == ["0", "2", "4", "6", "8"]
