@@ -264,7 +264,7 @@ SELECT (SELECT count(*) FROM scheduling_appointment a
                           AND a.course_id = s.course_id AND a.status = 'completed'))
 """
 
-ROLLUP_INDEXES = ("surveyed_practice_idx", "surveyed_network_idx")
+ROLLUP_INDEXES = ("surveyed_practice_idx", "surveyed_network_practice_idx")
 
 # --- The hand-written SQL: one GROUP BY per report over the rows it counts -------------
 HAND_NETWORK = """SELECT protocol, rating, count(*) FROM reports_surveyedcourse

@@ -185,7 +185,8 @@ def practices_of(report: Report) -> list[tuple[Any, str]]:
 
 def compute(report: Report, as_of) -> dict[str, Any]:
     rows = surveyed_rows(report)
-    protocols = satisfaction.by_protocol(rows)
+    groups = satisfaction.grouped(rows)  # the one pass over the rollup
+    protocols = satisfaction.protocols_of(groups)
     practices = practices_of(report)
     practice_ids = [pk for pk, _ in practices]
     protocol = report.parameters.get("protocol")
@@ -193,7 +194,7 @@ def compute(report: Report, as_of) -> dict[str, Any]:
         "patients": sum(figures["patients"] for figures in protocols.values()),
         "synthetic": rows.filter(synthetic=True).exists(),
         "by_protocol": protocols,
-        "trend": satisfaction.trend(rows),
+        "trend": satisfaction.quarters_of(groups),
         "outcomes": clinical_figures.outcome_curves(practice_ids, protocol),
         "completion": clinical_figures.completion(practice_ids, as_of, protocol),
     }
@@ -202,7 +203,7 @@ def compute(report: Report, as_of) -> dict[str, Any]:
         result["lot_safety"] = clinical_figures.lot_safety(practice_ids)
     else:
         codes = sorted(protocols)
-        result["by_practice"] = satisfaction.by_practice(rows, practices, codes)
+        result["by_practice"] = satisfaction.practices_of(groups, practices, codes)
         safe, trend, total_hidden = satisfaction.network_safe(protocols, result["trend"])
         result["by_protocol"], result["trend"] = safe, trend
         if total_hidden:

@@ -1,12 +1,14 @@
 """The Meso-Report's satisfaction figures, computed by the database from the rollup
-(reports.models.SurveyedCourse): one GROUP BY per figure, never a loop over rows."""
+(reports.models.SurveyedCourse): one GROUP BY for all of them (`grouped`), then each
+figure from its groups (at most practices x quarters x 3 x 3 of them), never a loop
+over rows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from outcomes.models import Rating
 from reports.suppression import is_small, suppress, with_totals
@@ -15,8 +17,27 @@ from reports.wilson import share, wilson
 LEVELS = tuple(Rating.values)  # less_satisfied, satisfied, very_satisfied
 
 
-def _level_counts() -> dict[str, Any]:
-    return {level: Count("id", filter=Q(rating=level)) for level in LEVELS}
+def grouped(rows: QuerySet) -> list[dict[str, Any]]:
+    """The one query every satisfaction figure is read from: surveyed courses counted by
+    practice, quarter of the survey date, protocol and rating (at most practices x
+    quarters x 3 x 3 groups, whatever the number of rows). COUNT(*) over columns the
+    rollup's indexes hold, so PostgreSQL can answer from the index alone."""
+    from django.db.models.functions import ExtractQuarter, ExtractYear
+
+    return list(
+        rows.order_by()
+        .annotate(year=ExtractYear("surveyed_on"), quarter=ExtractQuarter("surveyed_on"))
+        .values("practice_id", "year", "quarter", "protocol", "rating")
+        .annotate(n=Count("*"))
+    )
+
+
+def _tally(groups: Iterable[dict[str, Any]], key) -> dict[Any, dict[str, int]]:
+    out: dict[Any, dict[str, int]] = {}
+    for g in groups:
+        counts = out.setdefault(key(g), dict.fromkeys(LEVELS, 0))
+        counts[g["rating"]] += g["n"]
+    return out
 
 
 def with_shares(counts: dict[str, int]) -> dict[str, Any]:
@@ -41,37 +62,42 @@ def _rounded(interval):
     return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
 
 
-def by_protocol(rows: QuerySet) -> dict[str, dict[str, Any]]:
-    grouped = rows.order_by().values("protocol").annotate(**_level_counts())
-    return {g["protocol"]: with_shares(g) for g in sorted(grouped, key=lambda g: g["protocol"])}
+def protocols_of(groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    tally = _tally(groups, lambda g: g["protocol"])
+    return {code: with_shares(tally[code]) for code in sorted(tally)}
 
 
-def trend(rows: QuerySet) -> list[dict[str, Any]]:
-    """The same counts by quarter of the survey date."""
-    from django.db.models.functions import ExtractQuarter, ExtractYear
-
-    grouped = (
-        rows.order_by()
-        .annotate(year=ExtractYear("surveyed_on"), quarter=ExtractQuarter("surveyed_on"))
-        .values("year", "quarter", "protocol")
-        .annotate(**_level_counts())
-        .order_by("year", "quarter", "protocol")
-    )
+def quarters_of(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same counts by quarter of the survey date, oldest first."""
+    tally = _tally(groups, lambda g: (g["year"], g["quarter"], g["protocol"]))
     quarters: dict[str, dict[str, Any]] = {}
-    for g in grouped:
-        label = f"{g['year']}-Q{g['quarter']}"
-        quarters.setdefault(label, {"quarter": label, "by_protocol": {}})["by_protocol"][
-            g["protocol"]
-        ] = with_shares(g)
+    for year, quarter, code in sorted(tally):
+        label = f"{year}-Q{quarter}"
+        quarters.setdefault(label, {"quarter": label, "by_protocol": {}})["by_protocol"][code] = (
+            with_shares(tally[(year, quarter, code)])
+        )
     return list(quarters.values())
 
 
+def by_protocol(rows: QuerySet) -> dict[str, dict[str, Any]]:
+    return protocols_of(grouped(rows))
+
+
+def trend(rows: QuerySet) -> list[dict[str, Any]]:
+    return quarters_of(grouped(rows))
+
+
 def by_practice(rows: QuerySet, practices: Iterable[tuple[Any, str]], protocols: list[str]):
+    return practices_of(grouped(rows), practices, protocols)
+
+
+def practices_of(
+    groups: list[dict[str, Any]], practices: Iterable[tuple[Any, str]], protocols: list[str]
+):
     """The network's per-practice comparison, every member practice a row, small cells and
     the cells that would give them away suppressed (reports.suppression)."""
     practices = list(practices)
-    grouped = rows.order_by().values("practice_id", "protocol").annotate(**_level_counts())
-    counts = {(g["practice_id"], g["protocol"]): g for g in grouped}
+    counts = _tally(groups, lambda g: (g["practice_id"], g["protocol"]))
     index = {pk: i for i, (pk, _) in enumerate(practices)}
     zero = dict.fromkeys(LEVELS, 0)
     level_tables = {
