@@ -25,7 +25,12 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float] |
     denominator = 1 + z2 / trials
     centre = (p + z2 / (2 * trials)) / denominator
     half = z * sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # At 0 of n and n of n the bound is 0 or 1 exactly, but centre and half-width round
+    # differently (wilson(0, 69)[0] came out 2e-19, wilson(10, 10)[1] 0.9999999999999999:
+    # the observed share outside its own interval), so those bounds are set, not computed.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return (low, high)
 
 
 def share(successes: int, trials: int) -> float | None:
