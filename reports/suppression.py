@@ -17,7 +17,9 @@ The rule applied (`suppress`):
    gets a second one, the smallest count above zero that is still shown (a zero cannot
    move down, so hiding it protects nothing);
 3. a hidden cell that is still a bridge (the only link between the rest of its hidden
-   cells, so subtraction along the chain finds it) gets a partner the same way.
+   cells, so subtraction along the chain finds it), or a hidden count above zero whose
+   every cycle runs through hidden zeros that would have to go below zero (`_pinned`),
+   gets a partner the same way.
 `recoverable` is the check the tests run against a linear program as well."""
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ def suppress(table: Sequence[Sequence[int]], already: set[Cell] | None = None) -
         _pair_lines(table, hidden, height, width)
         for cell in _bridges(hidden):
             _add_partner(table, hidden, cell, height, width)
+        for cell in _pinned(table, hidden, width):
+            if not _unpin(table, hidden, cell, width):
+                _add_partner(table, hidden, cell, height, width)
         if len(hidden) == before:
             return hidden
 
@@ -145,6 +150,69 @@ def _bridges(hidden: set[Cell]) -> list[Cell]:
                     if low[node] > order[parent]:
                         found.append(via)  # type: ignore[arg-type]
     return sorted(found)
+
+
+def _pinned(table, hidden: set[Cell], width: int) -> list[Cell]:
+    """Hidden counts above zero that no cycle of hidden cells can move by one either
+    way, once counts cannot go below zero: a cycle through two hidden zeros that would
+    both have to go down is no cycle at all (two practices, one with none at all: the
+    other's figures are the network's). A bridge is pinned too; `_bridges` finds those."""
+    return sorted(
+        cell
+        for cell in hidden
+        if table[cell[0]][cell[1]] > 0
+        and not any(_movable(table, hidden, cell, step, width) for step in (1, -1))
+    )
+
+
+def _unpin(table, hidden: set[Cell], cell: Cell, width: int) -> bool:
+    """Hide the smallest shown cell (above zero first) that lets a pinned `cell` move:
+    often a zero's row total, which is what held the zero down."""
+    if any(_movable(table, hidden, cell, step, width) for step in (1, -1)):
+        return False  # a partner added for an earlier cell freed it already
+    shown = [(r, c) for r in range(len(table)) for c in range(width) if (r, c) not in hidden]
+    for candidate in sorted(
+        shown, key=lambda rc: (table[rc[0]][rc[1]] == 0, table[rc[0]][rc[1]], rc)
+    ):
+        trial = hidden | {candidate}
+        if any(_movable(table, trial, cell, step, width) for step in (1, -1)):
+            hidden.add(candidate)
+            return True
+    return False
+
+
+def _movable(table, hidden: set[Cell], cell: Cell, step: int, width: int) -> bool:
+    """Whether `cell` can change by `step` with every published total kept and no count
+    below zero: a path of hidden cells from its column back to its row, alternating up
+    and down. With the row total counted negatively in its row's identity, the cells
+    form a bipartite graph (rows, columns) whose cycles alternate in sign; a row total
+    moves opposite to that sign. A cell that goes down must be at least 1."""
+
+    def change(c: int, sign: int) -> int:  # the count's change for a cycle sign
+        return -sign if c == width - 1 else sign
+
+    def usable(other: Cell, sign: int) -> bool:
+        return other != cell and (change(other[1], sign) > 0 or table[other[0]][other[1]] >= 1)
+
+    r0, c0 = cell
+    sign = change(c0, step)  # this cell's cycle sign; column-to-row cells carry -sign
+    seen = {("c", c0)}
+    frontier = [("c", c0)]
+    while frontier:
+        kind, index = frontier.pop()
+        for r, c in hidden:
+            if kind == "c" and c == index and usable((r, c), -sign):
+                if r == r0:
+                    return True
+                node = ("r", r)
+            elif kind == "r" and r == index and usable((r, c), sign):
+                node = ("c", c)
+            else:
+                continue
+            if node not in seen:
+                seen.add(node)
+                frontier.append(node)
+    return False
 
 
 def recoverable(hidden: set[Cell]) -> list[Cell]:
