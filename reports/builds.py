@@ -14,9 +14,11 @@ both start one). The worker's `build` is atomic and idempotent:
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -139,6 +141,7 @@ def _build_result(report_id: str) -> str:
         started = time.perf_counter()
         as_of = timezone.now()
         result = compute(report, as_of)
+        _test_delay()
         Report.objects.filter(pk=report.pk).update(
             status=ReportStatus.DONE,
             result=result,
@@ -147,6 +150,18 @@ def _build_result(report_id: str) -> str:
             build_ms=round(1000 * (time.perf_counter() - started)),
         )
     return ReportStatus.DONE
+
+
+# Test-only: a worker started with this many seconds in the environment sleeps that long
+# inside the build's transaction, after computing and before storing, so a test can kill
+# it mid-build (tests/reports/test_worker.py). Honoured only with DEBUG on, never in
+# production.
+BUILD_DELAY_ENV = "MESOPLAN_REPORT_BUILD_DELAY_S"
+
+
+def _test_delay() -> None:
+    if settings.DEBUG and (delay := float(os.environ.get(BUILD_DELAY_ENV) or 0)) > 0:
+        time.sleep(delay)
 
 
 def surveyed_rows(report: Report):
