@@ -140,20 +140,34 @@ def practices_of(
 
 
 def _suppress_linked(level_tables, patient_table, protocols):
-    """Suppress each protocol's table and the practices' patients table together: a
-    protocol's patients at a practice is a cell of both, hidden in one, hidden in both."""
+    """The per-practice comparison's cells to hide: whole practices, never single cells.
+
+    A practice's figures are linked across its tables (a protocol's patients there is a
+    cell of that protocol's table and of the patients table), and cell-by-cell secondary
+    suppression of linked tables leaked counts through those links (a property test
+    against a linear program found them). So a practice with any count from 1 to 10 in
+    any of its tables is hidden whole, in every table; if it is the only one, the
+    practice with the fewest surveyed courses above zero is hidden whole with it. With
+    two or more practices hidden whole and nothing of them shown, each hidden count can
+    be anything from 0 to its column's hidden sum: the totals pin none of them."""
     width = len(LEVELS)
-    hidden: dict[str, set] = {p: set() for p in protocols}
-    hidden["patients"] = set()
-    while True:
-        before = sum(len(cells) for cells in hidden.values())
-        for j, protocol in enumerate(protocols):
-            shared = {(r, width) for (r, c) in hidden["patients"] if c == j}
-            hidden[protocol] = suppress(level_tables[protocol], hidden[protocol] | shared)
-        shared = {(r, j) for j, p in enumerate(protocols) for (r, c) in hidden[p] if c == width}
-        hidden["patients"] = suppress(patient_table, hidden["patients"] | shared)
-        if sum(len(cells) for cells in hidden.values()) == before:
-            return hidden
+    rows = range(len(patient_table))
+
+    def has_small(r: int) -> bool:
+        return any(is_small(n) for n in patient_table[r]) or any(
+            is_small(n) for p in protocols for n in level_tables[p][r]
+        )
+
+    hidden_rows = {r for r in rows if has_small(r)}
+    if len(hidden_rows) == 1:
+        partners = [r for r in rows if r not in hidden_rows and patient_table[r][-1] > 0]
+        if partners:
+            hidden_rows.add(min(partners, key=lambda r: (patient_table[r][-1], r)))
+    hidden: dict[str, set] = {
+        p: {(r, c) for r in hidden_rows for c in range(width + 1)} for p in protocols
+    }
+    hidden["patients"] = {(r, c) for r in hidden_rows for c in range(len(protocols) + 1)}
+    return hidden
 
 
 def _hidden(figures: dict[str, Any]) -> dict[str, Any]:

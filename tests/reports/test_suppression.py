@@ -212,9 +212,10 @@ def networks(draw):
         [draw(st.lists(counts, min_size=len(LEVELS), max_size=len(LEVELS))) for _ in protocols]
         for _ in range(practices)
     ]
-    # Every practice surveyed somebody: a practice with none shows a total of 0 in the
-    # patients table, the open bug below (its zeros pinned there, free in the other table).
-    for practice in cells:
+    # At least two practices surveyed somebody. With one, every network total is that
+    # practice's own count: the network's figures hide a small one there
+    # (satisfaction.network_safe, test_a_lone_practices_small_count_is_hidden_in_the_totals).
+    for practice in cells[:2]:
         if not any(map(any, practice)):
             practice[0][draw(st.integers(0, len(LEVELS) - 1))] = draw(st.integers(1, 5000))
     return protocols, cells
@@ -223,21 +224,34 @@ def networks(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 @example((["mesohair", "mesolift"], [[[0, 3, 0], [20, 20, 20]], [[30, 30, 30], [40, 40, 40]]]))
-@example((["mesolift"], [[[0, 0, 3]], [[0, 0, 0]]]))
+@example((["mesolift"], [[[0, 0, 3]], [[0, 0, 40]], [[0, 0, 0]]]))
+@example(  # practices 0 and 1 hidden; zeros of practice 2 once pinned a count (see below)
+    (
+        ["mesohair", "mesolift"],
+        [[[0, 0, 0], [0, 0, 0]], [[0, 0, 1], [1, 1, 1]], [[0, 1, 0], [1, 0, 1]]],
+    )
+)
 def test_the_linked_per_practice_tables_give_nothing_away(network):
     protocols, cells = network
     assert_safe(*linked_model(cells, protocols))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: _suppress_linked suppresses each table on its own, so a hidden 0 that "
-    "one table pins (a practice's shown total of 0 patients) still counts as free in the "
-    "other, and a small count there is recovered",
-)
-def test_open_bug_a_zero_pinned_in_the_patients_table_gives_a_count_away():
+def test_bug_a_zero_pinned_in_the_patients_table_gave_a_count_away():
     """Practice 1 surveyed nobody (its total 0 is shown in the patients table, so its
     hidden 0s there are 0): in mesolift's table the cycle through practice 1's hidden
-    cells is then no cycle, and practice 2's 1 "satisfied" is the network's 1."""
+    cells was then no cycle, and practice 2's 1 "satisfied" was the network's 1. Fixed by
+    hiding whole practices (satisfaction._suppress_linked)."""
     cells = [[[0, 0, 0], [0, 0, 0]], [[0, 0, 1], [1, 1, 1]], [[0, 1, 0], [1, 0, 1]]]
     assert_safe(*linked_model(cells, ["mesohair", "mesolift"]))
+
+
+def test_a_lone_practices_small_count_is_hidden_in_the_totals():
+    """One practice surveyed, the others nobody: the network's totals are its counts, so
+    the network's own figure hides a formulation with a small one (and the total)."""
+    from reports.satisfaction import network_safe, with_shares
+
+    lift = with_shares({"less_satisfied": 0, "satisfied": 40, "very_satisfied": 3})
+    hair = with_shares({"less_satisfied": 20, "satisfied": 40, "very_satisfied": 30})
+    safe, _, total_hidden = network_safe({"mesolift": lift, "mesohair": hair}, [])
+    assert safe["mesolift"]["very_satisfied"] is None and safe["mesolift"]["patients"] is None
+    assert safe["mesohair"]["patients"] == 90 and total_hidden
