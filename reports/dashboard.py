@@ -4,7 +4,7 @@ the figure needs one. The page template only lays them out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -48,7 +48,27 @@ def _curve(points, y, low=None, high=None) -> dict[str, dict[str, Any]]:
     }
 
 
-def panels(result: dict[str, Any], names: dict[str, str]) -> list[Panel]:
+CLINICAL = ("gais", "density", "rating", "completion", "lots")
+SURVEY_ONLY = ("from", "to", "target", "sex", "age_band", "min_sessions", "lot")
+
+
+def panels(
+    result: dict[str, Any], names: dict[str, str], parameters: dict[str, Any] | None = None
+) -> list[Panel]:
+    """The report's panels; where the request filtered the surveys by more than the
+    practice and formulation, the clinical panels say they count every course."""
+    out = _panels(result, names)
+    if not any((parameters or {}).get(key) for key in SURVEY_ONLY):
+        return out
+    scope = (
+        "These figures count every course of the scope (practice and formulation filters "
+        "only); the period, indication, sex, age band, sessions and lot filters apply to "
+        "the satisfaction figures."
+    )
+    return [replace(p, note=f"{p.note} {scope}".strip()) if p.key in CLINICAL else p for p in out]
+
+
+def _panels(result: dict[str, Any], names: dict[str, str]) -> list[Panel]:
     t = tables.all_tables(result, names)
     codes = sorted(
         set(result["by_protocol"])

@@ -56,7 +56,7 @@ def report_context(report: Report | None) -> dict:
     return {
         "report": report,
         "names": names,
-        "panels": panels(result, names),
+        "panels": panels(result, names, report.parameters),
         "flagged": flagged_lots(result),
         "filters": describe_filters(report, names),
         "poll_seconds": POLL_SECONDS,

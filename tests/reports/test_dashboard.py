@@ -55,6 +55,11 @@ def test_a_manager_builds_from_the_form_and_reads_the_chart(
     assert "very satisfied 50% (95% interval 9% to 91%)" in page
     assert "Formulation MesoLift course" in page  # the filters the snapshot counted
     assert "hx-trigger" not in page  # done: nothing polls
+    assert "count every course of the scope" not in page  # no survey-only filter given
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/reports/", {"sex": "female"})
+    page = client.get(answer["Location"]).content.decode()
+    assert "These figures count every course of the scope" in page
 
 
 def test_bad_filters_come_back_on_the_form_and_build_nothing(manager_a):
