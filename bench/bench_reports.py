@@ -530,11 +530,12 @@ def measure_report(table: Table, title: str, report, hand_sql: str, hand_params:
     protocol = report.parameters.get("protocol")
     codes = sorted(satisfaction.by_protocol(rows))
 
-    def figures():
-        satisfaction.by_protocol(rows)
-        satisfaction.trend(rows)
+    def figures():  # as compute() reads them: one GROUP BY, each figure from its groups
+        groups = satisfaction.grouped(rows)
+        satisfaction.protocols_of(groups)
+        satisfaction.quarters_of(groups)
         if not report.practice_id:
-            satisfaction.by_practice(rows, practices, codes)
+            satisfaction.practices_of(groups, practices, codes)
 
     hand = _hand(hand_sql, hand_params)
     hand()  # warm
