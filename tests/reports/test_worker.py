@@ -90,8 +90,10 @@ def test_a_worker_killed_mid_build_leaves_nothing_half_built_and_the_build_is_re
         wait_for(lambda: child not in pool_children(worker.pid), 10, "the child to die", log)
 
         # The killed attempt's transaction is gone with its connection: nothing stored.
+        # (The new child may already have taken the redelivered build: attempt 2, still
+        # inside its first BUILD_DELAY_S, so still nothing stored.)
         status, attempts, result = status_of(report_id)
-        assert (status, attempts, result) == ("running", 1, None)
+        assert (status, result) == ("running", None) and attempts in (1, 2)
         assert Report.objects.get(pk=report_id).built_at is None
 
         # The main process starts a new child; the rejected message comes back at once.
