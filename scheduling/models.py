@@ -286,8 +286,14 @@ class Appointment(models.Model):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
     )
+    # No index of its own: appointment_clinician_idx (clinician, starts_at) serves every
+    # lookup by clinician, and with both the planner sometimes read the whole of a
+    # clinician's history through the single-column one, then sorted it (a feed's range).
     clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        db_index=False,
     )
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
