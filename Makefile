@@ -10,7 +10,7 @@ DEMO_PASSWORD ?= mesoplan-demo
 # Tests spread over the machine's cores; override with `make test WORKERS=0`.
 WORKERS ?= auto
 
-.PHONY: run test lint bench mutation install install-dev browser worker clean
+.PHONY: run test lint bench mutation install install-dev browser worker clean backup restore
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -83,6 +83,19 @@ worker: $(STAMP)
 	@mkdir -p var
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A mesoplan worker -B -Q celery,webhooks,reports \
 	  --schedule var/celerybeat-schedule --loglevel=INFO
+
+# Backups (docs/deployment.md, "Backups"): the configured database (DATABASE_URL; pg_dump
+# -Fc, or SQLite's online backup API) and the photos, with a manifest, into a new
+# directory under BACKUP_DIR. `make restore FROM=<that directory>` restores it into the
+# configured database, which must be new or empty (FORCE=1 replaces what it holds).
+BACKUP_DIR ?= var/backups
+backup: $(STAMP)
+	@mkdir -p $(BACKUP_DIR)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py backup --to "$(BACKUP_DIR)/mesoplan-$$(date -u +%Y%m%dT%H%M%SZ)"
+
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/mesoplan-<time> [FORCE=1]"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py restore --from "$(FROM)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) var mutants .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
