@@ -61,7 +61,11 @@ SELECT DISTINCT ON (patient_id, indication) id, patient_id, indication, outcome,
 FROM patients_screening WHERE patient_id = ANY(%s)
 ORDER BY patient_id, indication, created_at DESC, id DESC
 """
-SIGN_IN_QUERIES = ('SELECT "authtoken_token"', 'SELECT "mesoplan_practice"')
+SIGN_IN_QUERIES = (
+    'SELECT "mesoplan_apitoken"',
+    'UPDATE "mesoplan_apitoken"',
+    'SELECT "mesoplan_practice"',
+)
 SEARCH = (
     "AND (UPPER(first_name::text) LIKE UPPER(%s) OR UPPER(last_name::text) LIKE UPPER(%s)"
     " OR UPPER(email::text) LIKE UPPER(%s) OR phone::text LIKE %s)"

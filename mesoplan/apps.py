@@ -12,3 +12,10 @@ class MesoplanConfig(AppConfig):
 
         # A locked-out account's API token and sessions end with the lock-out.
         user_locked_out.connect(sign_out_when_locked_out, dispatch_uid="mesoplan-lockout")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from mesoplan.auth.gate import settle_at_sign_in
+
+        # What the new session still owes (second factor, new password), worked out once.
+        user_logged_in.connect(settle_at_sign_in, dispatch_uid="mesoplan-sign-in-steps")

@@ -59,6 +59,14 @@ class Action:
     STAFF_REACTIVATE = "staff.reactivate"
     STAFF_PASSWORD_RESET = "staff.password_reset"
     STAFF_UNLOCK = "staff.unlock"
+    STAFF_SECOND_FACTOR_RESET = "staff.second_factor_reset"
+    SECOND_FACTOR_ENROL = "second_factor.enrol"
+    SECOND_FACTOR_REMOVE = "second_factor.remove"
+    SECOND_FACTOR_RECOVERY_CODE_USED = "second_factor.recovery_code_used"
+    SECOND_FACTOR_RECOVERY_CODES_RENEWED = "second_factor.recovery_codes_renewed"
+    PASSWORD_CHANGE = "password.change"
+    API_TOKEN_ISSUE = "api_token.issue"
+    API_TOKEN_REVOKE = "api_token.revoke"
     PHOTO_CONSENT_RECORD = "photo_consent.record"
     LOT_CREATE = "lot.create"
     LOT_RECALL_VIEW = "lot.recall_view"
@@ -118,6 +126,14 @@ class Action:
         STAFF_REACTIVATE: "Staff account reactivated",
         STAFF_PASSWORD_RESET: "Password reset",
         STAFF_UNLOCK: "Sign-in unlocked",
+        STAFF_SECOND_FACTOR_RESET: "Second factor reset",
+        SECOND_FACTOR_ENROL: "Second factor set up",
+        SECOND_FACTOR_REMOVE: "Second factor switched off",
+        SECOND_FACTOR_RECOVERY_CODE_USED: "Signed in with a recovery code",
+        SECOND_FACTOR_RECOVERY_CODES_RENEWED: "New recovery codes issued",
+        PASSWORD_CHANGE: "Password changed",
+        API_TOKEN_ISSUE: "API token issued",
+        API_TOKEN_REVOKE: "API token revoked",
         PHOTO_CONSENT_RECORD: "Photography consent recorded",
         LOT_CREATE: "Product lot registered",
         LOT_RECALL_VIEW: "Lot recipients listed",

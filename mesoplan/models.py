@@ -27,6 +27,10 @@ class Network(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    # Network admins see every member practice's figures: a second factor by default.
+    second_factor_for_admins = models.BooleanField(
+        default=True, help_text="Network admins must sign in with a second factor."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -62,6 +66,13 @@ class Practice(models.Model):
         default=DateFormat.DMY_DOT,
         help_text="How dates are typed in forms at this practice.",
     )
+    # On for new practices (API.md); the demo's practices are seeded with it off.
+    second_factor_for_managers = models.BooleanField(
+        default=True, help_text="Practice managers must sign in with a second factor."
+    )
+    second_factor_for_clinicians = models.BooleanField(
+        default=False, help_text="Clinicians must sign in with a second factor."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,6 +105,8 @@ class User(AbstractUser):
 
     # Bumped to revoke the clinician's private calendar subscription URL.
     calendar_feed_version = models.PositiveIntegerField(default=1)
+    # Set with a temporary password from the staff page: changed at the next sign-in.
+    must_change_password = models.BooleanField(default=False)
 
     practice_path = "practice"
     objects = StaffManager()  # type: ignore[misc]  # adds for_actor to UserManager
@@ -187,3 +200,29 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{practice_datetime(in_active_zone(self.at))} {self.actor_name or 'system'} {self.action}"
+
+
+class ApiToken(models.Model):
+    """A named API token of one user. Only a hash of the key is kept: the key is shown
+    once, when it is issued (mesoplan/auth/tokens.py). A token works until it expires or
+    is revoked; revoking is a timestamp, so the list shows what was revoked and when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the key, hex
+    prefix = models.CharField(max_length=8)  # the key's first characters, to recognise it
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -43,6 +42,9 @@ INSTALLED_APPS = [
     "simple_history",
     "phonenumber_field",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "mesoplan",
     "protocols",
     "patients",
@@ -64,7 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "mesoplan.idle.IdleSessionMiddleware",
+    # A signed-in browser that still owes its second factor or a new password reaches
+    # only the pages that settle it (mesoplan/auth/gate.py).
+    "mesoplan.auth.gate.SignInStepsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoplan.middleware.PracticeTimeZoneMiddleware",
@@ -267,7 +273,7 @@ SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "mesoplan.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -303,6 +309,20 @@ SPECTACULAR_SETTINGS = {
         "CancellationReasonEnum": "scheduling.models.CancellationReason",
     },
 }
+
+# --- Trust: second factor and API tokens (mesoplan/auth/) -------------------------------
+# An API token works this many days after it is issued; then the client asks for a new one.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+# At most this many live tokens per user: issuing one more revokes the least recently used.
+API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=20)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="MesoPlan")
+# Wrong codes make the next try wait 1, 2, 4, ... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Superusers (the site's administrators, in /admin/) always need a second factor; a
+# development database may switch it off.
+ADMIN_SECOND_FACTOR = env.bool("ADMIN_SECOND_FACTOR", default=True)
 
 # --- Celery ----------------------------------------------------------------------------
 # Without a broker the embedded set-up runs tasks in-process, eagerly, after commit.

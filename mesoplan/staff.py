@@ -1,5 +1,5 @@
 """Staff accounts of a practice, managed by its practice managers: add, change,
-deactivate and reactivate, reset a password, lift a sign-in lock-out.
+deactivate and reactivate, reset a password or a second factor, lift a sign-in lock-out.
 
 The service contract (docs/conventions.md): each takes the acting user, lets only a practice
 manager act, treats a member of another practice as not found (404), runs in one
@@ -21,10 +21,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from mesoplan import audit
 from mesoplan.audit import Action
+from mesoplan.auth import second_factor
+from mesoplan.auth.tokens import revoke_all_tokens
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import Practice, User
 from mesoplan.roles import PRACTICE_ROLES, Role, require_practice_manager
@@ -75,12 +76,12 @@ def _label(member: User) -> str:
 
 
 def end_sessions_and_tokens(member: User) -> None:
-    """Signs the member out everywhere: deletes their API token and their browser
+    """Signs the member out everywhere: revokes their API tokens, ends their browser
     sessions, and revokes their private calendar feed URL (a new one is issued; the old
     one never works again, even after a reactivation). Django keeps no index from a user
     to their sessions, so the live ones are read (a practice network has a few hundred
     at most)."""
-    Token.objects.filter(user=member).delete()
+    revoke_all_tokens(member)
     User.objects.filter(pk=member.pk).update(calendar_feed_version=F("calendar_feed_version") + 1)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     member_id = str(member.pk)
@@ -101,7 +102,8 @@ def create_staff(
     password: str | None = None,
 ) -> NewAccount:
     """Adds a clinician or practice manager to the manager's own practice. Without a
-    password, a temporary one is generated and returned (once)."""
+    password, a temporary one is generated and returned (once). Either way the password
+    is one the manager knows: the member must change it at their first sign-in."""
     require_practice_manager(actor, "manage staff accounts")
     _check_role(role)
     username = (username or "").strip()
@@ -118,6 +120,7 @@ def create_staff(
         practice_id=actor.practice_id,
         is_staff=False,
         is_superuser=False,
+        must_change_password=True,
     )
     try:
         member.full_clean(exclude=["password"])
@@ -262,10 +265,30 @@ def reset_password(*, actor, member: User) -> str:
     temporary = generate_temporary_password()
     _check_password(temporary, member)
     member.set_password(temporary)
-    member.save(update_fields=["password"])
+    member.must_change_password = True
+    member.save(update_fields=["password", "must_change_password"])
     end_sessions_and_tokens(member)
     audit.record(actor, Action.STAFF_PASSWORD_RESET, member, summary=_label(member))
     return temporary
+
+
+@transaction.atomic
+def reset_second_factor(*, actor, member: User) -> int:
+    """Removes the member's second factor (they lost their phone and their recovery
+    codes) and signs them out everywhere; where one is required, they set up a new one
+    at their next sign-in. Returns how many devices went; none is not audited."""
+    require_practice_manager(actor, "manage staff accounts")
+    _member(actor, member)
+    if member.pk == actor.pk:
+        raise Conflict(
+            "You cannot reset your own second factor here: another practice manager can.",
+            "own_account",
+        )
+    removed = second_factor.remove_devices(member)
+    if removed:
+        end_sessions_and_tokens(member)
+        audit.record(actor, Action.STAFF_SECOND_FACTOR_RESET, member, summary=_label(member))
+    return removed
 
 
 @transaction.atomic

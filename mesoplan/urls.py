@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from lots import urls as lots_urls
 from mesoplan import views
 from mesoplan.api.urls import urlpatterns as api_v1
+from mesoplan.auth import views as auth_steps
 from mesoplan.auth.one_at_a_time import InTurnAuthenticationForm
 from office.urls import audit_urls, staff_urls
 from office.views.home import home
@@ -33,6 +34,20 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", auth_steps.overview, name="second-factor"),
+    path("accounts/second-factor/verify/", auth_steps.verify, name="second-factor-verify"),
+    path("accounts/second-factor/setup/", auth_steps.setup, name="second-factor-setup"),
+    path(
+        "accounts/second-factor/recovery-codes/",
+        auth_steps.renew_codes,
+        name="second-factor-recovery-codes",
+    ),
+    path("accounts/second-factor/remove/", auth_steps.remove, name="second-factor-remove"),
+    path(
+        "accounts/password/change/", auth_steps.PasswordChangeView.as_view(), name="password-change"
+    ),
+    path("accounts/tokens/", auth_steps.token_list, name="api-tokens"),
+    path("accounts/tokens/<uuid:pk>/revoke/", auth_steps.token_revoke, name="api-token-revoke"),
     path("", include(scheduling_urls.urlpatterns)),
     path("", include((courses, "courses"))),
     path("", include(outcomes_urls.urlpatterns)),

@@ -14,6 +14,11 @@ staff_urls = (
         path("<uuid:pk>/reactivate/", staff.staff_reactivate, name="reactivate"),
         path("<uuid:pk>/reset-password/", staff.staff_reset_password, name="reset-password"),
         path("<uuid:pk>/unlock/", staff.staff_unlock, name="unlock"),
+        path(
+            "<uuid:pk>/reset-second-factor/",
+            staff.staff_reset_second_factor,
+            name="reset-second-factor",
+        ),
     ],
     "staff",
 )

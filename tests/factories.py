@@ -17,6 +17,10 @@ class NetworkFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "Test network"
+    # Most tests are about something else than signing in: the second-factor rule is on
+    # where a test says so (tests/mesoplan/test_second_factor.py); the model's default
+    # (on for new practices) is held by its own test.
+    second_factor_for_admins = False
 
 
 class PracticeFactory(factory.django.DjangoModelFactory):
@@ -26,6 +30,7 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
     name = factory.Sequence(lambda n: f"Practice {n}")
     slug = factory.Sequence(lambda n: f"practice-{n}")
+    second_factor_for_managers = False
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,6 +58,32 @@ class NetworkAdminFactory(UserFactory):
     role = Role.NETWORK_ADMIN
     practice = None
     network = factory.SubFactory(NetworkFactory)
+
+
+def api_key_for(user, *, name: str = "test client") -> str:
+    """A live API token's key for the user, made without the service's audit entry (the
+    token is test set-up, not the behaviour under test)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mesoplan.auth.tokens import KEY_PREFIX, hash_key
+    from mesoplan.models import ApiToken
+
+    key = KEY_PREFIX + secrets.token_hex(20)
+    # Just used: its first request does not write last_used_at, so a test that counts a
+    # page's queries counts the page's own (the write happens at most once a minute).
+    now = timezone.now()
+    ApiToken.objects.create(
+        last_used_at=now,
+        user=user,
+        name=name,
+        key_hash=hash_key(key),
+        prefix=key[:8],
+        expires_at=now + timedelta(days=30),
+    )
+    return key
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

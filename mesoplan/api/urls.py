@@ -4,10 +4,15 @@ a lot's recall in sessions.api, beside the registry's lot routes in lots.api).""
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from mesoplan.api.views import TokenView
+from mesoplan.api.routers import OptionalSlashRouter
+from mesoplan.api.views import ApiTokenViewSet, TokenView
+
+tokens = OptionalSlashRouter()
+tokens.register("auth/tokens", ApiTokenViewSet, basename="api-tokens")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    *tokens.urls,
     path("", include("protocols.api.urls")),
     path("", include("patients.api.urls")),
     path("", include("scheduling.api.urls")),

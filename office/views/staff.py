@@ -1,5 +1,7 @@
 """Staff pages: the practice's staff list, add, edit, and the account actions
-(deactivate, reactivate, reset password, unlock), each a POST to its own URL.
+(deactivate, reactivate, reset password or second factor, unlock), each a POST to its
+own URL. A member's API tokens are listed on their page, each revoked by its own POST
+(mesoplan/auth/views.py).
 
 Practice managers only: a clinician gets 403. A member of another practice is looked up
 before the role is checked, so a stranger's id is simply not found (404).
@@ -7,12 +9,15 @@ before the role is checked, so a stranger's id is simply not found (404).
 
 from django.conf import settings
 from django.contrib import messages
+from django.utils import timezone
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoplan import staff
 from mesoplan.access import practice_staff_required
+from mesoplan.auth.second_factor import has_second_factor
+from mesoplan.auth.tokens import tokens_visible_to
 from mesoplan.auth.lockout import LOCKOUT_MINUTES, locked_out_usernames
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
@@ -105,6 +110,9 @@ def staff_detail(request, pk):
         "is_self": is_self,
         "is_locked_out": member.username in locked_out_usernames([member.username]),
         "temporary_password": _take_shown_once(request, member),
+        "has_second_factor": has_second_factor(member),
+        "tokens": tokens_visible_to(request.user).filter(user=member)[:50],
+        "now": timezone.now(),
     }
     return render(request, "office/staff_detail.html", context)
 
@@ -148,6 +156,26 @@ def staff_reset_password(request, pk):
     else:
         _show_once(request, member, password)
         messages.success(request, f"{member.display_name} has a new temporary password.")
+    return redirect("staff:detail", pk=member.pk)
+
+
+@practice_staff_required
+@require_POST
+def staff_reset_second_factor(request, pk):
+    member = _member_or_404(request, pk)
+    try:
+        removed = staff.reset_second_factor(actor=request.user, member=member)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        if removed:
+            messages.success(
+                request,
+                f"{member.display_name}'s second factor is reset: they set up a new one at "
+                f"their next sign-in.",
+            )
+        else:
+            messages.info(request, f"{member.display_name} had no second factor.")
     return redirect("staff:detail", pk=member.pk)
 
 

@@ -21,7 +21,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -36,6 +35,7 @@ from tests.factories import (
     NetworkAdminFactory,
     PatientFactory,
     PracticeFactory,
+    api_key_for,
 )
 
 CHECKS = [
@@ -126,8 +126,7 @@ def token_header(request):
     KNOWN.update(
         clinician=str(users["clinician"].pk), patient=str(patient.pk), screening=str(screening.pk)
     )
-    token, _ = Token.objects.get_or_create(user=users[request.param])
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_key_for(users[request.param])}"}
 
 
 @pytest.mark.django_db
@@ -164,8 +163,7 @@ def outcomes_token_header():
         course=str(session.course_id),
         photo=str(photo.pk),
     )
-    token, _ = Token.objects.get_or_create(user=clinician)
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_key_for(clinician)}"}
 
 
 @pytest.mark.django_db

@@ -5,11 +5,11 @@ ends the private calendar feed URL for good."""
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from mesoplan import staff
+from mesoplan.auth.tokens import live_tokens
 from tests.concurrency import race
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, api_key_for
 
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -38,14 +38,13 @@ def test_twenty_parallel_wrong_passwords_have_five_checked(clinician_a):
 
 @pytest.mark.django_db
 def test_a_lock_out_ends_the_accounts_api_token(client, clinician_a):
-    token = Token.objects.create(user=clinician_a)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_key_for(clinician_a)}"}
     assert client.get("/api/v1/patients/", **auth).status_code == 200
     for _ in range(5):
         client.post(
             TOKEN_URL, {"username": "clin_a", "password": "x"}, content_type="application/json"
         )
-    assert not Token.objects.filter(user=clinician_a).exists()
+    assert not live_tokens().filter(user=clinician_a).exists()
     assert client.get("/api/v1/patients/", **auth).status_code == 401
 
 

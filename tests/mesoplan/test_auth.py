@@ -7,8 +7,9 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from mesoplan.auth.tokens import hash_key
+from mesoplan.models import ApiToken
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,8 @@ def test_token_for_valid_credentials_authenticates_api_calls(client, clinician_a
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=clinician_a).key == token
+    stored = ApiToken.objects.get(user=clinician_a)
+    assert stored.key_hash == hash_key(token) and token not in stored.key_hash  # hash only
     listing = client.get("/api/v1/clinicians/", HTTP_AUTHORIZATION=f"Token {token}")
     assert listing.status_code == 200
 

@@ -9,15 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from mesoplan import staff
 from mesoplan.audit import Action
 from mesoplan.auth.lockout import locked_out_usernames
+from mesoplan.auth.tokens import live_tokens
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import AuditEntry, User
 from mesoplan.roles import Role
-from tests.factories import PASSWORD, ManagerFactory, NetworkAdminFactory
+from tests.factories import PASSWORD, ManagerFactory, NetworkAdminFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +157,13 @@ def test_deactivation_signs_the_member_out_everywhere_and_deletes_their_token(
     manager_a, clinician_a
 ):
     browser = _signed_in_client(clinician_a)
-    Token.objects.create(user=clinician_a)
+    key = api_key_for(clinician_a)
     colleague = _signed_in_client(manager_a)
     staff.deactivate_staff(actor=manager_a, member=clinician_a)
     clinician_a.refresh_from_db()
     assert not clinician_a.is_active
-    assert not Token.objects.filter(user=clinician_a).exists()
+    assert not live_tokens().filter(user=clinician_a).exists()
+    assert Client().get("/api/v1/patients/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
     assert browser.get("/").status_code == 302  # back to the sign-in page
     assert colleague.get("/").status_code == 200  # others stay signed in
     # The session itself is gone, so reactivating does not bring it back.
@@ -184,12 +185,13 @@ def test_deactivating_twice_records_one_entry(manager_a, clinician_a):
 
 def test_reset_password_gives_a_new_temporary_password_and_ends_sessions(manager_a, clinician_a):
     browser = _signed_in_client(clinician_a)
-    Token.objects.create(user=clinician_a)
+    key = api_key_for(clinician_a)
     temporary = staff.reset_password(actor=manager_a, member=clinician_a)
     clinician_a.refresh_from_db()
     assert clinician_a.check_password(temporary) and not clinician_a.check_password(PASSWORD)
     assert browser.get("/").status_code == 302
-    assert not Token.objects.filter(user=clinician_a).exists()
+    assert Client().get("/api/v1/patients/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    assert clinician_a.must_change_password  # a temporary password is changed at sign-in
     [entry] = entries(Action.STAFF_PASSWORD_RESET)
     assert temporary not in str(entry.details) + entry.summary
 
