@@ -6,13 +6,19 @@ from mesoplan.models import Network, Practice, User
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
+    list_display = ["name", "second_factor_for_admins", "created_at"]
     search_fields = ["name"]
 
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "network", "time_zone"]
+    list_display = [
+        "name",
+        "network",
+        "time_zone",
+        "second_factor_for_managers",
+        "second_factor_for_clinicians",
+    ]
     list_filter = ["network"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -25,7 +31,18 @@ class StaffAdmin(UserAdmin):
     list_select_related = ["practice"]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
-        ("Practice and role", {"fields": ("role", "practice", "network", "calendar_feed_version")}),
+        (
+            "Practice and role",
+            {
+                "fields": (
+                    "role",
+                    "practice",
+                    "network",
+                    "calendar_feed_version",
+                    "must_change_password",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         *UserAdmin.add_fieldsets,

@@ -60,8 +60,10 @@ class Action:
     STAFF_PASSWORD_RESET = "staff.password_reset"
     STAFF_UNLOCK = "staff.unlock"
     STAFF_SECOND_FACTOR_RESET = "staff.second_factor_reset"
+    SECOND_FACTOR_POLICY_SET = "practice.second_factor_policy"
     SECOND_FACTOR_ENROL = "second_factor.enrol"
     SECOND_FACTOR_REMOVE = "second_factor.remove"
+    SECOND_FACTOR_PASSKEY_ADD = "second_factor.passkey_add"
     SECOND_FACTOR_RECOVERY_CODE_USED = "second_factor.recovery_code_used"
     SECOND_FACTOR_RECOVERY_CODES_RENEWED = "second_factor.recovery_codes_renewed"
     PASSWORD_CHANGE = "password.change"
@@ -127,8 +129,10 @@ class Action:
         STAFF_PASSWORD_RESET: "Password reset",
         STAFF_UNLOCK: "Sign-in unlocked",
         STAFF_SECOND_FACTOR_RESET: "Second factor reset",
+        SECOND_FACTOR_POLICY_SET: "Second-factor rule of the practice changed",
         SECOND_FACTOR_ENROL: "Second factor set up",
         SECOND_FACTOR_REMOVE: "Second factor switched off",
+        SECOND_FACTOR_PASSKEY_ADD: "Passkey added",
         SECOND_FACTOR_RECOVERY_CODE_USED: "Signed in with a recovery code",
         SECOND_FACTOR_RECOVERY_CODES_RENEWED: "New recovery codes issued",
         PASSWORD_CHANGE: "Password changed",
@@ -193,7 +197,7 @@ def record(
         actor_name=getattr(user, "display_name", "") if user else "system",
         practice_id=practice_id,
         action=action,
-        object_type=type(obj)._meta.model_name if obj is not None else "",
+        object_type=obj._meta.model_name if obj is not None else "",  # via a lazy proxy too
         object_id=str(obj.pk) if obj is not None else "",
         patient_id=patient_id,
         summary=summary[:300],

@@ -30,11 +30,20 @@ class DemoStaff:
 
 
 def seed_staff(password: str) -> DemoStaff:
-    network, _ = Network.objects.get_or_create(name=NETWORK_NAME)
+    network, _ = Network.objects.get_or_create(
+        name=NETWORK_NAME, defaults={"second_factor_for_admins": False}
+    )
     practices = []
     for slug, name, zone in PRACTICES:
+        # Off in the demo, so its accounts sign in with a password alone (API.md).
         practice, _ = Practice.objects.get_or_create(
-            slug=slug, defaults={"name": name, "network": network, "time_zone": zone}
+            slug=slug,
+            defaults={
+                "name": name,
+                "network": network,
+                "time_zone": zone,
+                "second_factor_for_managers": False,
+            },
         )
         practices.append(practice)
     demo = DemoStaff(network=network, practices=practices)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "mesoplan",
     "protocols",
     "patients",
@@ -320,6 +321,21 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="MesoPlan")
 # Wrong codes make the next try wait 1, 2, 4, ... seconds (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys: a second factor only, never a sign-in without the password. The relying
+# party is the host the browser is on (checked against ALLOWED_HOSTS), unless set here.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "MesoPlan"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "mesoplan.auth.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "mesoplan.auth.passkeys.PasskeyHelper"
+PASSKEY_RP_ID = env.str("PASSKEY_RP_ID", default="")
+PASSKEY_ORIGINS = env.list("PASSKEY_ORIGINS", default=[])
+# What the library's own check reads; the helper takes the request's origin unless
+# PASSKEY_ORIGINS pins them (mesoplan/auth/passkeys.py).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    PASSKEY_ORIGINS
+    or [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if "*" not in host]
+    or ["https://localhost"]
+)
 # Superusers (the site's administrators, in /admin/) always need a second factor; a
 # development database may switch it off.
 ADMIN_SECOND_FACTOR = env.bool("ADMIN_SECOND_FACTOR", default=True)

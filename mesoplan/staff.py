@@ -292,6 +292,31 @@ def reset_second_factor(*, actor, member: User) -> int:
 
 
 @transaction.atomic
+def set_second_factor_policy(*, actor, managers: bool, clinicians: bool) -> Practice:
+    """Whether the practice's managers and clinicians must sign in with a second factor.
+    It applies at each one's next sign-in (they set one up then)."""
+    require_practice_manager(actor, "change the practice's sign-in rules")
+    practice = Practice.objects.select_for_update().get(pk=actor.practice_id)
+    before = [practice.second_factor_for_managers, practice.second_factor_for_clinicians]
+    if before == [managers, clinicians]:
+        return practice
+    practice.second_factor_for_managers = managers
+    practice.second_factor_for_clinicians = clinicians
+    practice.save(update_fields=["second_factor_for_managers", "second_factor_for_clinicians"])
+    audit.record(
+        actor,
+        Action.SECOND_FACTOR_POLICY_SET,
+        practice,
+        summary=practice.name,
+        details={
+            "managers": [before[0], managers],
+            "clinicians": [before[1], clinicians],
+        },
+    )
+    return practice
+
+
+@transaction.atomic
 def unlock(*, actor, member: User) -> int:
     """Lifts the sign-in lock-out of the member's username (settings AXES_*: the
     lock-out is per username) by clearing its failed attempts. Returns how many attempt

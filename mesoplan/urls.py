@@ -2,6 +2,9 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
+from django_otp_webauthn import views as passkey_views
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lots import urls as lots_urls
@@ -9,6 +12,7 @@ from mesoplan import views
 from mesoplan.api.urls import urlpatterns as api_v1
 from mesoplan.auth import views as auth_steps
 from mesoplan.auth.one_at_a_time import InTurnAuthenticationForm
+from mesoplan.auth.passkeys import AuditedRegistrationView
 from office.urls import audit_urls, staff_urls
 from office.views.home import home
 from outcomes import urls as outcomes_urls
@@ -22,6 +26,39 @@ from webhooks.urls import urls as webhook_urls
 courses = scheduling_urls.course_urls + outcomes_urls.course_urls
 calendar = scheduling_urls.calendar_urls + sessions_urls.calendar_urls + outcomes_urls.calendar_urls
 lots = lots_urls.lot_urls + sessions_urls.lot_urls
+
+# django-otp-webauthn's ceremonies, in its namespace (its script finds them by name); adding
+# a passkey is audited (mesoplan/auth/passkeys.py).
+passkeys = (
+    [
+        path(
+            "registration/begin/",
+            passkey_views.BeginCredentialRegistrationView.as_view(),
+            name="credential-registration-begin",
+        ),
+        path(
+            "registration/complete/",
+            AuditedRegistrationView.as_view(),
+            name="credential-registration-complete",
+        ),
+        path(
+            "authentication/begin/",
+            passkey_views.BeginCredentialAuthenticationView.as_view(),
+            name="credential-authentication-begin",
+        ),
+        path(
+            "authentication/complete/",
+            passkey_views.CompleteCredentialAuthenticationView.as_view(),
+            name="credential-authentication-complete",
+        ),
+        path(
+            "jsi18n/",
+            JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+            name="js-i18n-catalog",
+        ),
+    ],
+    "otp_webauthn",
+)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -46,6 +83,7 @@ urlpatterns = [
     path(
         "accounts/password/change/", auth_steps.PasswordChangeView.as_view(), name="password-change"
     ),
+    path("accounts/passkeys/", include(passkeys)),
     path("accounts/tokens/", auth_steps.token_list, name="api-tokens"),
     path("accounts/tokens/<uuid:pk>/revoke/", auth_steps.token_revoke, name="api-token-revoke"),
     path("", include(scheduling_urls.urlpatterns)),
@@ -68,6 +106,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # The admin signs in through the one sign-in page (lock-out, second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -66,6 +66,15 @@ class StaffCreateForm(StaffDetailsForm):
         return {**super().details(), "password": self.cleaned_data["password1"] or None}
 
 
+class SecondFactorPolicyForm(forms.Form):
+    managers = forms.BooleanField(
+        required=False, label="Practice managers must sign in with a second factor"
+    )
+    clinicians = forms.BooleanField(
+        required=False, label="Clinicians must sign in with a second factor"
+    )
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the audit trail, as query parameters: patient, user, from, to."""
 

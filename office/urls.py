@@ -9,6 +9,7 @@ staff_urls = (
     [
         path("", staff.staff_list, name="list"),
         path("new/", staff.staff_create, name="create"),
+        path("sign-in-rule/", staff.second_factor_policy, name="second-factor-policy"),
         path("<uuid:pk>/", staff.staff_detail, name="detail"),
         path("<uuid:pk>/deactivate/", staff.staff_deactivate, name="deactivate"),
         path("<uuid:pk>/reactivate/", staff.staff_reactivate, name="reactivate"),

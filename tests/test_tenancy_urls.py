@@ -84,6 +84,9 @@ OBJECT_URLS: dict[str, Callable[[dict], dict]] = {
     "staff:reactivate": lambda w: {"pk": w["clinician"].pk},
     "staff:reset-password": lambda w: {"pk": w["clinician"].pk},
     "staff:unlock": lambda w: {"pk": w["clinician"].pk},
+    "staff:reset-second-factor": lambda w: {"pk": w["clinician"].pk},
+    "api-tokens-detail": lambda w: {"pk": w["api_token"].pk},
+    "api-token-revoke": lambda w: {"pk": w["api_token"].pk},
     # Lots, equipment and adverse events (see `_lot_world`).
     "lot-detail": lambda w: {"pk": w["lot"].pk},
     "lot-recipients": lambda w: {"pk": w["lot"].pk},
@@ -238,6 +241,14 @@ def test_shared_reference_data_is_readable_by_every_practice(
     assert api_for(clinician_b).post(url, {}, format="json").status_code == 405
 
 
+def _api_token_of(user):
+    from mesoplan.models import ApiToken
+    from tests.factories import api_key_for
+
+    api_key_for(user, name="practice A's client")
+    return ApiToken.objects.filter(user=user).latest("created_at")
+
+
 @pytest.fixture
 def practice_a_world(clinician_a, manager_a, clinician_b):
     from datetime import timedelta
@@ -283,6 +294,7 @@ def practice_a_world(clinician_a, manager_a, clinician_b):
         "session": session,
         "photo": photo,
         "clinician": clinician_a,
+        "api_token": _api_token_of(clinician_a),
         "manager": manager_a,
         "stranger": clinician_b,
         "patient": patient,

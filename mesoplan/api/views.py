@@ -1,3 +1,5 @@
+from typing import cast
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -7,7 +9,7 @@ from rest_framework.views import APIView
 from mesoplan.auth import second_factor, tokens
 from mesoplan.auth.one_at_a_time import authenticate_in_turn
 from mesoplan.auth.steps import MESSAGES, Step, next_sign_in_step
-from mesoplan.models import ApiToken
+from mesoplan.models import ApiToken, User
 from mesoplan.selectors import clinicians_for
 
 from .base import PracticeReadOnlyViewSet
@@ -111,10 +113,11 @@ class ApiTokenViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return tokens.tokens_visible_to(self.request.user).order_by("-created_at", "-id")
+        user = cast(User, self.request.user)
+        return tokens.tokens_visible_to(user).order_by("-created_at", "-id")
 
     def perform_destroy(self, instance):
-        tokens.revoke_token(actor=self.request.user, token=instance)
+        tokens.revoke_token(actor=cast(User, self.request.user), token=instance)
 
 
 class ClinicianViewSet(PracticeReadOnlyViewSet):

@@ -36,6 +36,12 @@ OPEN_URL_NAMES = (
     "second-factor-setup",
     "password-change",
     "healthz",
+    # Passkey ceremonies: the library refuses to add one before an existing factor's check.
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 )
 
 

@@ -1,9 +1,10 @@
-"""The second factor: an authenticator app (TOTP) with single-use recovery codes, kept by
-django-otp's devices. Who must have one, enrolment, checking a code, and new codes.
+"""The second factor: an authenticator app (TOTP) or a passkey (mesoplan/auth/passkeys.py),
+with single-use recovery codes, kept by django-otp's devices. Who must have one,
+enrolment, checking a code, and new codes.
 
-A user's second factor is their confirmed TOTP device; the recovery codes (a django-otp
-static device) stand in for it when the phone is lost, each code once. Enrolling again
-replaces both. Codes are compared by django-otp, which also slows down guessing: after
+A user's second factor is their confirmed TOTP device or passkeys; the recovery codes (a
+django-otp static device) stand in for them when the phone is lost, each code once.
+Setting up the app again replaces it and the codes. Codes are compared by django-otp, which also slows down guessing: after
 each wrong code the next try must wait twice as long (1, 2, 4, ... seconds).
 """
 
@@ -44,8 +45,14 @@ def is_second_factor_required(user) -> bool:
     return user.practice.second_factor_for_clinicians
 
 
-def has_second_factor(user) -> bool:
+def has_authenticator_app(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_second_factor(user) -> bool:
+    from .passkeys import has_passkey
+
+    return has_authenticator_app(user) or has_passkey(user)
 
 
 def normalise_code(code: str) -> str:
@@ -181,10 +188,12 @@ def renew_recovery_codes(user) -> list[str]:
 
 def remove_devices(user) -> int:
     """Every second-factor device of the user goes (a reset); returns how many."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
     deleted = 0
-    for model in (TOTPDevice, StaticDevice):
-        count, _ = model.objects.filter(user=user).delete()
-        deleted += count
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        _, per_model = model.objects.filter(user=user).delete()
+        deleted += per_model.get(model._meta.label, 0)  # not the cascaded codes
     return deleted
 
 

@@ -8,6 +8,8 @@ account can be changed (a stolen password alone must not replace the second fact
 
 from __future__ import annotations
 
+from typing import cast
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -22,12 +24,18 @@ from django_otp import login as otp_login
 from mesoplan import audit
 from mesoplan.audit import Action
 from mesoplan.errors import Conflict
+from mesoplan.models import User
 
-from . import second_factor, tokens
+from . import passkeys, second_factor, tokens
 from .forms import CodeForm, NewTokenForm
 from .gate import mark_unsettled
 
 PENDING_KEY = "_mesoplan_totp_pending"
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in staff account (each page here requires a sign-in)."""
+    return cast(User, request.user)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -40,7 +48,8 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _owes_code(request: HttpRequest) -> bool:
-    return second_factor.has_second_factor(request.user) and not request.user.is_verified()
+    user = _user(request)
+    return second_factor.has_second_factor(user) and not user.is_verified()  # type: ignore[attr-defined]
 
 
 def _qr_svg(url: str) -> str:
@@ -84,7 +93,13 @@ def verify(request: HttpRequest) -> HttpResponse:
                     f"authenticator app again or issue new codes under Second factor.",
                 )
             return redirect(_next_url(request))
-    return render(request, "registration/verify.html", {"form": form, "next": _next_url(request)})
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "has_passkey": passkeys.has_passkey(request.user),
+        "has_app": second_factor.has_authenticator_app(request.user),
+    }
+    return render(request, "registration/verify.html", context)
 
 
 @login_required
@@ -95,6 +110,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "has_factor": second_factor.has_second_factor(user),
+        "has_app": second_factor.has_authenticator_app(user),
+        "passkeys": list(passkeys.passkeys_of(user)),
         "required": second_factor.is_second_factor_required(user),
         "remaining": second_factor.remaining_recovery_codes(user),
         "next": _next_url(request),
@@ -173,7 +190,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user = self.request.user
+        user = _user(self.request)
         was_temporary = user.must_change_password
         if was_temporary:
             user.must_change_password = False
@@ -191,7 +208,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["temporary"] = self.request.user.must_change_password
+        context["temporary"] = _user(self.request).must_change_password
         context["next"] = _next_url(self.request)
         return context
 
@@ -202,9 +219,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = NewTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
-        issued = tokens.issue_token(request.user, name=form.cleaned_data["name"])
+        issued = tokens.issue_token(_user(request), name=form.cleaned_data["name"])
         form = NewTokenForm()
-    own = tokens.tokens_visible_to(request.user).filter(user=request.user)
+    own = tokens.tokens_visible_to(_user(request)).filter(user=_user(request))
     response = render(
         request,
         "registration/tokens.html",
@@ -217,8 +234,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk) -> HttpResponse:
-    token = get_object_or_404(tokens.tokens_visible_to(request.user), pk=pk)
-    tokens.revoke_token(actor=request.user, token=token)
+    token = get_object_or_404(tokens.tokens_visible_to(_user(request)), pk=pk)
+    tokens.revoke_token(actor=_user(request), token=token)
     messages.success(request, f"The token “{token.name}” is revoked.")
     back = request.POST.get("next")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

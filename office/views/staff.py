@@ -9,22 +9,23 @@ before the role is checked, so a stranger's id is simply not found (404).
 
 from django.conf import settings
 from django.contrib import messages
-from django.utils import timezone
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mesoplan import staff
 from mesoplan.access import practice_staff_required
+from mesoplan.auth.gate import mark_unsettled
+from mesoplan.auth.lockout import LOCKOUT_MINUTES, locked_out_usernames
 from mesoplan.auth.second_factor import has_second_factor
 from mesoplan.auth.tokens import tokens_visible_to
-from mesoplan.auth.lockout import LOCKOUT_MINUTES, locked_out_usernames
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.models import User
 from mesoplan.roles import require_practice_manager
 from mesoplan.selectors import staff_for, staff_with_lockouts
 from mesoplan.tenancy import get_scoped_or_404
-from office.forms import StaffCreateForm, StaffDetailsForm
+from office.forms import SecondFactorPolicyForm, StaffCreateForm, StaffDetailsForm
 
 # The session holds a new temporary password only until the next page shows it.
 SHOW_ONCE_KEY = "office.temporary_password"
@@ -61,8 +62,32 @@ def staff_list(request):
         "rows": staff_with_lockouts(request.user),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": LOCKOUT_MINUTES,
+        "policy_form": SecondFactorPolicyForm(
+            initial={
+                "managers": request.user.practice.second_factor_for_managers,
+                "clinicians": request.user.practice.second_factor_for_clinicians,
+            }
+        ),
     }
     return render(request, "office/staff_list.html", context)
+
+
+@practice_staff_required
+@require_POST
+def second_factor_policy(request):
+    require_practice_manager(request.user, "change the practice's sign-in rules")
+    form = SecondFactorPolicyForm(request.POST)
+    form.is_valid()  # two check boxes: always valid
+    staff.set_second_factor_policy(
+        actor=request.user,
+        managers=form.cleaned_data["managers"],
+        clinicians=form.cleaned_data["clinicians"],
+    )
+    mark_unsettled(request)  # the manager's own session follows the new rule at once
+    messages.success(
+        request, "Sign-in rule saved: it applies to each account from its next sign-in."
+    )
+    return redirect("staff:list")
 
 
 @practice_staff_required

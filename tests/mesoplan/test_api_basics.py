@@ -79,7 +79,9 @@ def test_malformed_json_wrong_types_and_unknown_fields_answer_400(client, clinic
     )
     assert wrong_type.status_code == 400 and "username" in wrong_type.json()
     unknown = client.post(
-        url, {"username": "clin_a", "password": "x", "one_time": "1"}, content_type="application/json"
+        url,
+        {"username": "clin_a", "password": "x", "one_time": "1"},
+        content_type="application/json",
     )
     assert unknown.status_code == 400 and unknown.json() == {"one_time": ["Unknown field."]}
     not_object = client.post(url, "[1, 2]", content_type="application/json")

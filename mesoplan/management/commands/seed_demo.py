@@ -66,6 +66,10 @@ class Command(BaseCommand):
         for user in staff.accounts:
             where = user.practice or user.network
             self.stdout.write(f"  {user.username:<14} {user.get_role_display():<18} {where}")
+        self.stdout.write(
+            "Second factor: off in the demo practices. A practice manager switches it on "
+            "under Staff > Second factor; the network admins' rule is the network's, in /admin/."
+        )
 
     def seed_apps(self, staff: DemoStaff, options) -> list[str]:
         lines: list[str] = []
