@@ -21,7 +21,12 @@ def check_broker() -> str | None:
     from kombu import Connection
 
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        # The settings' socket timeout too: without it an unreachable host (not a
+        # refused port) holds the check for the system's minutes-long connect timeout.
+        options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"[:200]

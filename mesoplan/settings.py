@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "mesoplan",
+    "mesoplan.outbox",
     "protocols",
     "patients",
     "scheduling",
@@ -363,11 +364,19 @@ CELERY_TASK_ROUTES = {
 }
 # Redis hands an unacknowledged task to another worker after this long: longer than the
 # longest report build (minutes at a network's size), or a slow build would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+# A publish finds the broker down at once: one connection attempt (not kombu's reconnect
+# loop, seconds per message), a second to connect at most. What a request enqueues waits
+# in the outbox meanwhile (mesoplan/outbox/); workers reconnect on their own schedule.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 4 * 3600,
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "sessions.tasks.send_due_reminders", "schedule": 300.0},
     "update-recall-lists": {"task": "sessions.tasks.update_recall_lists", "schedule": 3600.0},
     "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": 5.0},
+    "relay-outbox": {"task": "mesoplan.outbox.tasks.relay_outbox", "schedule": 5.0},
     "prune-appointment-changes": {
         "task": "scheduling.tasks.prune_appointment_changes",
         "schedule": 86400.0,

@@ -14,15 +14,15 @@ both start one). The worker's `build` is atomic and idempotent:
 from __future__ import annotations
 
 import logging
-import os
 import time
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from mesoplan import audit
+from mesoplan.celery import enqueue_on_commit
+from mesoplan.fault_points import pause
 from mesoplan.models import Practice
 from mesoplan.roles import Role, is_practice_manager
 from mesoplan.tenancy import Scope, scope_of
@@ -88,7 +88,7 @@ def request_report(actor, data: Any) -> tuple[Report, bool]:
                 raise
             return joined, False
         audit.record(actor, "report.request", report, summary=f"{kind} requested")
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        _enqueue(report.pk)
     return report, True
 
 
@@ -99,9 +99,11 @@ def _pending(key: str) -> Report | None:
 
 
 def _enqueue(report_id) -> None:
-    from reports.tasks import QUEUE, build_report
+    """On commit, through the outbox: a build asked for while the broker is down is
+    sent when it is back (mesoplan/outbox/), to the `reports` queue by its route."""
+    from reports.tasks import build_report
 
-    build_report.apply_async(args=(str(report_id),), queue=QUEUE)
+    enqueue_on_commit(build_report, str(report_id))
 
 
 def build(report_id: str) -> str:
@@ -160,8 +162,7 @@ BUILD_DELAY_ENV = "MESOPLAN_REPORT_BUILD_DELAY_S"
 
 
 def _test_delay() -> None:
-    if settings.DEBUG and (delay := float(os.environ.get(BUILD_DELAY_ENV) or 0)) > 0:
-        time.sleep(delay)
+    pause(BUILD_DELAY_ENV)
 
 
 def surveyed_rows(report: Report):

@@ -5,7 +5,10 @@ Beat asks every few minutes for the appointments that start within the lead time
 it. Beat runs can overlap and a task can be retried, so the send happens inside a
 transaction that first locks the appointment's row and checks `reminder_sent_at`: the
 second of two concurrent tasks waits for the first, then finds it sent and does
-nothing. A failed send rolls the mark back, so the retry sends it.
+nothing. A failed send rolls the mark back, so the retry sends it; so does a worker
+killed before its commit (the broker hands the task out again: acks_late with
+reject_on_worker_lost). Only a worker killed in the instant between the mail server's
+acceptance and the commit would send it twice.
 """
 
 from datetime import datetime, timedelta
@@ -17,9 +20,14 @@ from django.utils import timezone
 
 from mesoplan.clock import practice_zone
 from mesoplan.date_display import practice_date, practice_time
+from mesoplan.fault_points import pause
 
 from .ical import appointment_title
 from .models import Appointment, AppointmentStatus
+
+# Test-only (mesoplan.fault_points): the worker waits here, the appointment locked and
+# marked, the e-mail not sent, so a test can kill it mid-send (tests/faults/).
+SEND_DELAY_ENV = "MESOPLAN_REMINDER_SEND_DELAY_S"
 
 
 def due_for_reminder(now: datetime) -> list:
@@ -73,5 +81,6 @@ def send_reminder(appointment_id) -> bool:
             return False
         appointment.reminder_sent_at = timezone.now()
         appointment.save(update_fields=["reminder_sent_at"])
+        pause(SEND_DELAY_ENV)
         reminder_message(appointment).send(fail_silently=False)  # raises: rolls the mark back
     return True

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mesoplan.audit import Action, record
+from mesoplan.celery import after_commit
 from mesoplan.errors import Conflict, InvalidInput
 from mesoplan.roles import require_practice_manager
 from mesoplan.tenancy import ensure_in_scope
@@ -149,5 +150,5 @@ def redeliver(*, actor, endpoint: Endpoint, message_id: str) -> Message:
         message.attempts = 0
         message.save(update_fields=["state", "next_attempt_at", "leased_until", "attempts"])
         record(actor, Action.WEBHOOK_REDELIVER, endpoint, summary=f"{message.event} {message.pk}")
-    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    after_commit(lambda: enqueue_delivery(message.pk))
     return message

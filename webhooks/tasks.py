@@ -6,6 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from mesoplan.celery import send_now
+
 from . import delivery, fanout
 from .models import FanOutCursor, Message, MessageState
 
@@ -13,7 +15,9 @@ QUEUE = "webhooks"
 
 
 def enqueue_delivery(message_id: str) -> None:
-    deliver_message.apply_async(args=(message_id,), queue=QUEUE)
+    """Queued once, never raising: a pending message whose task the broker refused is
+    due, and the sweep queues it again."""
+    send_now(deliver_message, message_id, queue=QUEUE)
 
 
 @shared_task(name="webhooks.tasks.fan_out_practice")

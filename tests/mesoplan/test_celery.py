@@ -1,19 +1,13 @@
 """Tasks are enqueued after commit; on Redis a real worker process runs them."""
 
-import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import transaction
 
-from mesoplan.celery import app, enqueue_on_commit
+from mesoplan.celery import enqueue_on_commit
 from mesoplan.tasks import ping
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import running_worker
 
 
 @pytest.mark.django_db
@@ -41,42 +35,11 @@ def test_rolled_back_transaction_enqueues_nothing(django_capture_on_commit_callb
 
 
 @pytest.mark.redis
-def test_real_worker_round_trip_over_redis():
+def test_real_worker_round_trip_over_redis(tmp_path):
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mesoplan.settings", "DJANGO_DEBUG": "1"}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mesoplan",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
+    log = tmp_path / "worker.log"
+    with running_worker(queue, log=log, on_test_database=False, pool="solo", loglevel="WARNING"):
         payload = uuid.uuid4().hex
         result = ping.apply_async(args=[payload], queue=queue)
         answer = result.get(timeout=60)
         assert answer["payload"] == payload and answer["worker"]
-    finally:
-        app.conf.task_always_eager = eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            time.sleep(0.1)

@@ -31,4 +31,4 @@ def test_parallel_identical_requests_make_one_build(api_for, manager_a, monkeypa
     assert len(ids) == 1, outcomes
     (report,) = Report.objects.all()
     assert str(report.pk) in ids and report.status == "pending"
-    assert [str(pk) for pk in enqueued] == [str(report.pk)]  # enqueued once, on its commit
+    assert [str(pk) for pk in enqueued] == [str(report.pk)]  # enqueued once, by its transaction
