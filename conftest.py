@@ -4,6 +4,15 @@ Tests marked `postgres` run when DATABASE_URL points at PostgreSQL, `redis` when
 CELERY_BROKER_URL points at Redis; otherwise they are skipped with the reason, and the
 summary says plainly which ran. With MESOPLAN_REQUIRE_SERVICES=1 (CI) a missing service
 fails the run instead of skipping.
+
+Tests marked `faults` stop and start this machine's PostgreSQL or Redis, or kill a
+worker, to prove the app rides it out; they all live in tests/faults/. They never run
+beside parallel tests that need those services: `make test` deselects them in its
+parallel run (`-m "not faults"`) and runs them afterwards in a serial phase of their own
+(`-p no:xdist -m faults tests/faults`) when DATABASE_URL and CELERY_BROKER_URL point at
+PostgreSQL and Redis. Collected under several xdist workers, or where the services
+cannot be controlled (not this machine's 127.0.0.1:5432 and :6379, commands missing),
+they are skipped with the reason; with MESOPLAN_REQUIRE_SERVICES=1 that fails the run.
 """
 
 import os
@@ -40,7 +49,22 @@ _BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 HAS_POSTGRES = urlparse(_DB_URL).scheme in ("postgres", "postgresql", "pgsql", "psql")
 HAS_REDIS = urlparse(_BROKER_URL).scheme in ("redis", "rediss")
 REQUIRE_SERVICES = os.environ.get("MESOPLAN_REQUIRE_SERVICES") == "1"
-SERVICE_MARKERS = ("postgres", "redis", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "faults")
+
+
+def why_faults_cannot_run() -> str | None:
+    if not (HAS_POSTGRES and HAS_REDIS):
+        return (
+            "needs PostgreSQL and Redis: DATABASE_URL=postgres://..., CELERY_BROKER_URL=redis://..."
+        )
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0) > 1:
+        return (
+            "runs only in a serial run (make test's faults phase: -p no:xdist -m faults): "
+            "it stops services that parallel tests use"
+        )
+    from tests.faults.services import why_services_cannot_be_controlled
+
+    return why_services_cannot_be_controlled(_DB_URL, _BROKER_URL)
 
 
 def flushes_without_restoring(item) -> bool:
@@ -57,6 +81,8 @@ def flushes_without_restoring(item) -> bool:
     return not mark.kwargs.get("serialized_rollback")
 
 
+# After pytest's own -m/-k deselection: a fault test left out of this run is not checked.
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     unsafe = [item.nodeid for item in items if flushes_without_restoring(item)]
     if unsafe:
@@ -73,6 +99,17 @@ def pytest_collection_modifyitems(config, items):
                 if REQUIRE_SERVICES:
                     raise pytest.UsageError(f"{item.nodeid} {reason} (MESOPLAN_REQUIRE_SERVICES=1)")
                 item.add_marker(pytest.mark.skip(reason=reason))
+    faults = [item for item in items if item.get_closest_marker("faults")]
+    strays = [item.nodeid for item in faults if not item.nodeid.startswith("tests/faults/")]
+    if strays:  # make test's faults phase collects that folder only
+        raise pytest.UsageError("faults-marked tests belong in tests/faults/: " + ", ".join(strays))
+    reason = why_faults_cannot_run() if faults else None
+    if reason:
+        if REQUIRE_SERVICES:
+            names = ", ".join(item.nodeid for item in faults)
+            raise pytest.UsageError(f"{names}: {reason} (MESOPLAN_REQUIRE_SERVICES=1)")
+        for item in faults:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -88,10 +125,29 @@ def pytest_terminal_summary(terminalreporter):
     db = "PostgreSQL" if HAS_POSTGRES else "SQLite"
     broker = "Redis with a real worker" if HAS_REDIS else "in-process (eager) tasks"
     terminalreporter.write_line(f"database: {db}; tasks: {broker}")
+    deselected = sum(
+        1
+        for item in stats.get("deselected", [])
+        if hasattr(item, "get_closest_marker") and item.get_closest_marker("faults")
+    )
+    markexpr = terminalreporter.config.getoption("markexpr") or ""
     for marker in counts:
-        terminalreporter.write_line(
-            f"{marker}-marked tests: {counts[marker]} passed, {skipped[marker]} skipped"
-        )
+        line = f"{marker}-marked tests: {counts[marker]} passed, {skipped[marker]} skipped"
+        if marker == "faults" and deselected:
+            later = " (left for the serial faults phase)" if "not faults" in markexpr else ""
+            line += f", {deselected} deselected{later}"
+        terminalreporter.write_line(line)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0) or getattr(
+        terminalreporter.config.option, "numprocesses", None
+    )
+    if markexpr.strip() == "faults":
+        phase = "the fault tests"
+    elif "not faults" in markexpr:
+        phase = "the suite without the fault tests"
+    else:
+        phase = "the suite"
+    parallel = f"in parallel ({workers} workers)" if workers else "serially"
+    terminalreporter.write_line(f"phase: {phase}, {parallel}")
 
 
 # --- Tenancy fixtures used across the suite: two users of practice A, one of practice B ---

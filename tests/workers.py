@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -122,7 +122,5 @@ def running_worker(
             process.kill()
             process.wait(timeout=10)
         for leftover in leftovers + pool_children(process.pid):
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(leftover, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
