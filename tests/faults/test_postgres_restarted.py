@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from tests.factories import api_key_for
 from tests.faults.services import restart_postgres, start_postgres
 from tests.workers import ROOT, wait_for, worker_database_url
 
@@ -42,7 +42,7 @@ def server_sessions() -> set[int]:
 def test_after_a_postgres_restart_the_next_request_succeeds_on_a_new_connection(
     clinician_a, ready_patient, tmp_path
 ):
-    token = Token.objects.create(user=clinician_a).key
+    token = api_key_for(clinician_a)
     port = free_port()
     env = {
         **os.environ,
