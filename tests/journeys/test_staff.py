@@ -69,6 +69,13 @@ def test_manager_adds_a_clinician_unlocks_them_and_reads_the_audit_trail(
     )
 
     sign_in(nora, "n.roth", temporary)
+    # The temporary password is replaced before anything else.
+    nora.get_by_role("heading", name="Choose your own password").wait_for()
+    settle_and_check(nora)
+    nora.get_by_label("Old password").fill(temporary)
+    nora.get_by_label(re.compile(r"^New password\b(?! confirmation)")).fill("nora's own long passphrase")
+    nora.get_by_label(re.compile("^New password confirmation")).fill("nora's own long passphrase")
+    nora.get_by_role("button", name="Save new password").click()
     nora.get_by_role("heading", name="Hello, Nora").wait_for()
     nora_context.close()
 
