@@ -10,7 +10,7 @@ DEMO_PASSWORD ?= mesoplan-demo
 # Tests spread over the machine's cores; override with `make test WORKERS=0`.
 WORKERS ?= auto
 
-.PHONY: run test lint bench mutation install install-dev browser worker clean backup restore audit
+.PHONY: run test lint bench mutation install install-dev browser worker clean backup restore audit load
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -128,6 +128,17 @@ AUDIT_SERVICE ?= pypi
 audit: $(STAMP)
 	@$(BIN)/pip-audit --version >/dev/null 2>&1 || $(BIN)/pip install -q -e ".[dev,audit]"
 	$(PY) deploy/dependency_audit.py --service $(AUDIT_SERVICE) $(if $(AUDIT_STRICT),--strict)
+
+# A bounded load test of the clinic day (docs/deployment.md, "Load"): a fresh PostgreSQL
+# database (mesoplan_load) seeded with the demo, gunicorn, a Celery worker and beat on
+# Redis, a local webhook receiver, then locust headless; everything stopped afterwards.
+# Results in var/load/ (locust's CSV and summary.txt). Needs PostgreSQL and Redis on
+# 127.0.0.1 (LOAD_PG, LOAD_REDIS to change).
+LOAD_USERS ?= 50
+LOAD_TIME ?= 2m
+load: $(STAMP)
+	@$(BIN)/locust --version >/dev/null 2>&1 || $(BIN)/pip install -q -e ".[dev,load]"
+	LOAD_USERS=$(LOAD_USERS) LOAD_TIME=$(LOAD_TIME) $(PY) load/run.py
 
 clean:
 	rm -rf $(VENV) var mutants .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
