@@ -123,6 +123,14 @@ class SignedIn(HttpUser):
             # Secure cookies over the loopback's plain http: the proxy header says https.
             self.client.cookies.set(name, value, secure=False)
 
+    def write(self, method: str, path: str, body: dict, name: str, expect: int):
+        """A write through the API; any other status fails with the answer's body (the
+        error code says whose fault it is)."""
+        with self.client.request(method, path, json=body, name=name, catch_response=True) as answer:
+            if answer.status_code != expect:
+                answer.failure(f"{answer.status_code} {answer.text[:300]}")
+            return answer
+
     def page(self, path: str, name: str):
         # Pages authenticate by the session cookie; the token header is the API's.
         with self.client.get(
@@ -171,10 +179,11 @@ class Clinician(SignedIn):
         self.page(f"/patients/?q={random.choice(SEARCHES)}", "page: patient search")
 
     # --- writes through the API ----------------------------------------------------------
-    def _new_patient(self) -> str:
-        answer = self.client.post(
+    def _new_patient(self) -> str | None:
+        answer = self.write(
+            "POST",
             "/api/v1/patients/",
-            json={
+            {
                 "first_name": "Load",
                 "last_name": f"Patient {self.number}-{len(self.patients)}",
                 "date_of_birth": "1986-04-12",
@@ -182,8 +191,10 @@ class Clinician(SignedIn):
                 "email": f"load{self.number}-{len(self.patients)}@example.org",
             },
             name="api: create patient",
+            expect=201,
         )
-        answer.raise_for_status()
+        if answer.status_code != 201:
+            return None
         self.patients.append(answer.json()["id"])
         return self.patients[-1]
 
@@ -191,9 +202,12 @@ class Clinician(SignedIn):
     def screen_book_and_record(self):
         """A new patient screened, a course booked, its first session recorded."""
         patient = self._new_patient()
-        screening = self.client.post(
+        if patient is None:
+            return
+        screening = self.write(
+            "POST",
             f"/api/v1/patients/{patient}/screenings/",
-            json={
+            {
                 "indication": "skin",
                 "conditions": [],
                 "allergies": [],
@@ -201,14 +215,16 @@ class Clinician(SignedIn):
                 "expectations_acknowledged": True,
             },
             name="api: screening",
+            expect=201,
         )
         if screening.status_code != 201:
             return
         start = course_start(self.number, self.courses, datetime.now(ZONE).date())
         self.courses += 1
-        course = self.client.post(
+        course = self.write(
+            "POST",
             "/api/v1/courses/",
-            json={
+            {
                 "patient": patient,
                 "protocol": "mesolift",
                 "clinician": self.clinician,
@@ -216,6 +232,7 @@ class Clinician(SignedIn):
                 "initial_interval_days": 14,
             },
             name="api: book course",
+            expect=201,
         )
         if course.status_code != 201:
             return
@@ -226,9 +243,10 @@ class Clinician(SignedIn):
         if performed_at is None:
             return
         self.recorded += 1
-        self.client.post(
+        self.write(
+            "POST",
             f"/api/v1/appointments/{first['id']}/session/",
-            json={
+            {
                 "conditions": [],
                 "performed_at": performed_at.isoformat(),
                 "passes": [
@@ -242,18 +260,20 @@ class Clinician(SignedIn):
                 ],
             },
             name="api: record session",
+            expect=201,
         )
 
     @task(2)
     def book_consultation(self):
-        if not self.patients:
-            self._new_patient()
+        if not self.patients and self._new_patient() is None:
+            return
         starts_at = next(self.consultations, None)
         if starts_at is None:
             return
-        answer = self.client.post(
+        answer = self.write(
+            "POST",
             "/api/v1/appointments/",
-            json={
+            {
                 "patient": self.patients[-1],
                 "clinician": self.clinician,
                 "kind": "consultation",
@@ -261,6 +281,7 @@ class Clinician(SignedIn):
                 "ends_at": (starts_at + timedelta(minutes=30)).isoformat(),
             },
             name="api: book appointment",
+            expect=201,
         )
         if answer.status_code == 201:
             self.consultation = (answer.json()["id"], starts_at)
@@ -272,10 +293,12 @@ class Clinician(SignedIn):
             return
         appointment, starts_at = self.consultation
         self.consultation = None
-        self.client.patch(
+        self.write(
+            "PATCH",
             f"/api/v1/appointments/{appointment}/",
-            json={"starts_at": (starts_at + timedelta(minutes=30)).isoformat()},
+            {"starts_at": (starts_at + timedelta(minutes=30)).isoformat()},
             name="api: move appointment",
+            expect=200,
         )
 
 
@@ -316,8 +339,8 @@ class Manager(SignedIn):
 
     @task(3)
     def request_report(self):
-        answer = self.client.post(
-            "/api/v1/reports/", json={"kind": "meso_report"}, name="api: request report"
+        answer = self.write(
+            "POST", "/api/v1/reports/", {"kind": "meso_report"}, "api: request report", 202
         )
         if answer.status_code != 202:
             return
