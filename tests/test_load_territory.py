@@ -33,14 +33,29 @@ def test_consultations_and_their_moves_never_meet_another_users():
                 assert taken.setdefault(moment, number) == number
 
 
+def starts() -> list[datetime]:
+    return [territory.course_start(n, courses, TODAY) for n in USERS for courses in range(60)]
+
+
 def test_consultations_begin_after_every_course_the_run_books_has_ended():
-    latest_course_start = max(
-        territory.course_start(number, courses, TODAY) for number in USERS for courses in range(60)
-    )
-    # 8 sessions 14 days apart, with three weeks' slack for the planner.
-    course_end = latest_course_start.date() + timedelta(days=7 * 14 + 21)
+    # Sessions 1-4 fourteen days apart, 5-8 monthly, each moved up to 3 days.
+    course_end = max(starts()).date() + timedelta(days=3 * 14 + 4 * 31 + 3)
     first = min(next(territory.consultation_slots(number, TODAY)) for number in USERS)
     assert course_end < first.date()
+
+
+def test_no_bi_weekly_session_of_a_course_comes_within_a_day_of_a_closure():
+    """A session 2 ideally on 25 December cannot move to the 24th or the 26th (closed
+    too): the course is unplaceable (409), the test's fault, not the app's."""
+    for start in starts():
+        assert start.weekday() < 5 and start.date() > TODAY
+        for k in range(4):
+            day = start.date() + timedelta(days=14 * k)
+            for off in (-1, 0, 1):
+                near = day + timedelta(days=off)
+                assert (near.month, near.day) not in territory.HOLIDAYS, (start, k)
+    # The run starts on 3 December: without the rule, 11 December would be chosen.
+    assert date(2026, 12, 11) not in {start.date() for start in starts()}
 
 
 def test_recorded_sessions_are_at_distinct_past_moments_within_the_backdate_limit():
