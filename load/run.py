@@ -40,16 +40,6 @@ HOST = f"http://127.0.0.1:{PORT}"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-# API.md: the demo practices sign in with a password alone (a second factor off), so the
-# demo managers' tokens need no enrolment; said here too, whatever seed_demo's default.
-PASSWORD_ONLY = """
-from mesoplan.models import Practice
-fields = {f.name for f in Practice._meta.get_fields()}
-off = {f: False for f in ("second_factor_for_managers", "second_factor_for_clinicians") if f in fields}
-print(Practice.objects.update(**off) if off else 0, "practices:", off)
-"""
-
-
 def app_env() -> dict[str, str]:
     env = {
         **os.environ,
@@ -215,7 +205,6 @@ def main() -> int:
         empty_redis()
         step("migrate", [python, "manage.py", "migrate", "--noinput", "-v0"], env)
         step("seed_demo", [python, "manage.py", "seed_demo", "--password", PASSWORD], env)
-        step("demo_password_only", [python, "manage.py", "shell", "-c", PASSWORD_ONLY], env)
         if static_is_stale():  # whitenoise compresses every file: a minute and more
             step("collectstatic", [python, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         start("receiver", [python, "load/receiver.py", str(RECEIVER_PORT)], env, running)
