@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -193,9 +194,10 @@ def summary() -> str:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*"):
+    for old in OUT.glob("*"):  # the last run's results, logs and photos
         if old.is_file():
             old.unlink()
+    shutil.rmtree(OUT / "photos", ignore_errors=True)
     env = app_env()
     python = str(BIN / "python")
     running: list = []
