@@ -73,7 +73,9 @@ def test_manager_adds_a_clinician_unlocks_them_and_reads_the_audit_trail(
     nora.get_by_role("heading", name="Choose your own password").wait_for()
     settle_and_check(nora)
     nora.get_by_label("Old password").fill(temporary)
-    nora.get_by_label(re.compile(r"^New password\b(?! confirmation)")).fill("nora's own long passphrase")
+    nora.get_by_label(re.compile(r"^New password\b(?! confirmation)")).fill(
+        "nora's own long passphrase"
+    )
     nora.get_by_label(re.compile("^New password confirmation")).fill("nora's own long passphrase")
     nora.get_by_role("button", name="Save new password").click()
     nora.get_by_role("heading", name="Hello, Nora").wait_for()
