@@ -29,6 +29,17 @@ def app_code(secret_on_page: str) -> str:
     return f"{totp(key):06d}"
 
 
+def continue_and_sign_in_again(page) -> None:
+    """From the recovery codes to the practice's home, then out and in with the password."""
+    page.get_by_role("link", name="I have kept my codes: continue").click()
+    page.get_by_role("heading", name="Praxis Mitte", level=1).wait_for()
+    settle_and_check(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in to MesoPlan").wait_for()
+    settle_and_check(page)
+    sign_in(page, "m.weber", PASSWORD)
+
+
 def test_a_manager_sets_up_the_second_factor_and_signs_in_with_it(page, live_server):
     practice = PracticeFactory(second_factor_for_managers=True, name="Praxis Mitte")
     manager = ManagerFactory(practice=practice, username="m.weber", first_name="Mara")
@@ -52,14 +63,7 @@ def test_a_manager_sets_up_the_second_factor_and_signs_in_with_it(page, live_ser
     codes = re.findall(r"[a-z0-9]{5}-[a-z0-9]{5}", page.locator("#recovery-codes").inner_text())
     assert len(codes) == 10
     shoot_both(page, "second-factor-recovery-codes")
-    page.get_by_role("link", name="I have kept my codes: continue").click()
-    page.get_by_role("heading", name="Praxis Mitte", level=1).wait_for()
-    settle_and_check(page)
-
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("heading", name="Sign in to MesoPlan").wait_for()
-    settle_and_check(page)
-    sign_in(page, "m.weber", PASSWORD)
+    continue_and_sign_in_again(page)
     page.get_by_role("heading", name="Enter your code").wait_for()
     shoot_both(page, "second-factor-verify")
     page.get_by_role("textbox", name="Code").fill(codes[0])
@@ -104,14 +108,7 @@ def test_a_manager_adds_a_passkey_and_signs_in_with_it(page, live_server):
     page.get_by_role("button", name="Issue new recovery codes").click()
     page.get_by_role("heading", name="Your recovery codes").wait_for()
     settle_and_check(page)
-    page.get_by_role("link", name="I have kept my codes: continue").click()
-    page.get_by_role("heading", name="Praxis Mitte", level=1).wait_for()
-    settle_and_check(page)
-
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("heading", name="Sign in to MesoPlan").wait_for()
-    settle_and_check(page)
-    sign_in(page, "m.weber", PASSWORD)
+    continue_and_sign_in_again(page)
     page.get_by_role("heading", name="Confirm it is you").wait_for()
     shoot_both(page, "second-factor-verify-passkey")
     page.get_by_role("button", name="Use a passkey").click()
