@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -225,7 +226,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "registration/tokens.html",
-        {"form": form, "issued": issued, "tokens": own[:100], "now": tokens.timezone.now()},
+        {"form": form, "issued": issued, "tokens": own[:100], "now": timezone.now()},
     )
     response["Cache-Control"] = "no-store"
     return response
